@@ -1,0 +1,58 @@
+/**
+ * The one catalogue of error codes that may cross the contract. Each code has a
+ * message a person can act on and whether retrying may help; services throw
+ * `QuireError` with a code (and optionally a more specific message and details).
+ */
+export const errorCatalogue = {
+  BAD_INPUT: { message: 'The request was not understood. This is a bug in Quire; please report it.', retryable: false },
+  UNKNOWN_PROCEDURE: { message: 'Quire asked for something this version does not provide. Restart Quire so both halves are the same version.', retryable: false },
+  PAYLOAD_TOO_LARGE: { message: 'The request is too large to send in one piece.', retryable: false },
+  CANCELLED: { message: 'The operation was cancelled.', retryable: true },
+  INTERNAL: { message: 'Something went wrong inside Quire. Try again; if it keeps happening, please report it.', retryable: true },
+  AUTH_FAILED: { message: 'The server refused the user name or password. Check them and sign in again.', retryable: false },
+  HOST_NOT_FOUND: { message: 'The server name could not be found. Check the host name and your network connection.', retryable: true },
+  CONNECTION_REFUSED: { message: 'The server refused the connection. Check the host and port.', retryable: true },
+  TIMEOUT: { message: 'The server did not answer in time. Check your network connection and try again.', retryable: true },
+  OFFLINE: { message: 'You are offline. The change is kept and will be sent when the connection returns.', retryable: true },
+  TLS_UNTRUSTED: { message: 'The server’s certificate is not trusted. Check its details before you trust it.', retryable: false },
+  TLS_FAILED: { message: 'A secure connection to the server could not be set up.', retryable: true },
+  MISSING_CAPABILITY: { message: 'The server lacks a feature Quire needs.', retryable: false },
+  NOT_FOUND: { message: 'The item no longer exists.', retryable: false },
+  CONFLICT: { message: 'Someone else changed this item. Choose which version to keep.', retryable: false },
+  QUOTA_EXCEEDED: { message: 'The mailbox is full. Delete or archive something and try again.', retryable: false },
+  VAULT_LOCKED: { message: 'The credential vault could not be opened: the passphrase or key is wrong. Nothing in it was changed.', retryable: false },
+  VAULT_CORRUPT: { message: 'The credential vault file is damaged. It was left untouched; restore it from a backup or remove it to start over.', retryable: false },
+} as const satisfies Record<string, { message: string; retryable: boolean }>
+
+export type ErrorCode = keyof typeof errorCatalogue
+
+/** What an error looks like on the wire. */
+export interface ErrorShape {
+  code: ErrorCode
+  message: string
+  retryable: boolean
+  details?: Record<string, unknown>
+}
+
+/** A typed error a service throws; the router sends its shape to the caller. */
+export class QuireError extends Error {
+  readonly code: ErrorCode
+  readonly retryable: boolean
+  readonly details?: Record<string, unknown>
+
+  constructor(code: ErrorCode, options: { message?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(options.message ?? errorCatalogue[code].message, { cause: options.cause })
+    this.name = 'QuireError'
+    this.code = code
+    this.retryable = errorCatalogue[code].retryable
+    if (options.details) this.details = options.details
+  }
+
+  toShape(): ErrorShape {
+    return { code: this.code, message: this.message, retryable: this.retryable, ...(this.details ? { details: this.details } : {}) }
+  }
+}
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(errorCatalogue, code)
+}
