@@ -1,5 +1,6 @@
 import type { ServerMessage } from '../../src-main/common/contract'
 import { appHandlers } from '../../src-main/app-service'
+import { appContract } from '../../src-main/common/contract/app'
 import type { MessageEndpoint } from '../../src-main/rpc/endpoint'
 import { createRouter } from '../../src-main/rpc/router'
 
@@ -13,7 +14,7 @@ function rawEndpoint() {
     onClose: () => {},
     close: () => {},
   }
-  createRouter(appHandlers('web')).connect(endpoint)
+  createRouter(appHandlers('web'), {}, appContract).connect(endpoint)
   return { sent, deliver: (m: unknown) => deliver(m, JSON.stringify(m ?? null).length) }
 }
 

@@ -6,7 +6,7 @@ import { WebSocket } from 'ws'
 import { z } from 'zod'
 import { event, procedure } from '../../src-main/common/contract/define'
 import { appHandlers } from '../../src-main/app-service'
-import { messagePortEndpoint } from '../../src-main/rpc/message-port-endpoint'
+import { messagePortEndpoint, type PortLike } from '../../src-main/rpc/message-port-endpoint'
 import { createRouter, type HandlersFor, type Router } from '../../src-main/rpc/router'
 import { startWebHost, type WebHost } from '../../src-main/web/host'
 import { createClient, RpcError, type Client } from '../../src-renderer/rpc/client'
@@ -81,8 +81,9 @@ const transports: Transport[] = [
     name: 'MessagePort',
     async open(router) {
       const { port1, port2 } = new MessageChannel()
-      router.connect(messagePortEndpoint(port1))
-      const client = createClient(fromMessagePort(port2 as unknown as MessagePort))
+      router.connect(messagePortEndpoint(port1 as unknown as PortLike))
+      // Node's MessagePort has the DOM shape the renderer's code expects
+      const client = createClient(fromMessagePort(port2 as unknown as Parameters<typeof fromMessagePort>[0]))
       return { client, close: async () => client.close() }
     },
   },

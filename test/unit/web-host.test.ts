@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { WebSocket } from 'ws'
 import { appHandlers } from '../../src-main/app-service'
+import { appContract } from '../../src-main/common/contract/app'
 import { createRouter } from '../../src-main/rpc/router'
 import { isLoopback, startWebHost, type WebHost } from '../../src-main/web/host'
 
-const router = createRouter(appHandlers('web'))
+const router = createRouter(appHandlers('web'), {}, appContract)
 
 function rendererDir() {
   const dir = mkdtempSync(join(tmpdir(), 'quire-web-'))
