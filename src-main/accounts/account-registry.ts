@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import type { ConnectionOptions } from 'node:tls'
 import { z } from 'zod'
 import { QuireError } from '../common/contract'
 import { Account, AccountId, type AccountSettings } from '../common/domain/account'
 import type { AccountAccess } from './account-access'
+import { writeFileAtomic } from './atomic-file'
 import type { CertificateTrust } from './certificate-trust'
 import type { CredentialVault } from './vault'
 
@@ -88,12 +88,10 @@ export class AccountRegistry implements AccountAccess {
     await this.vault.delete(passwordName(id))
   }
 
-  /** Atomic replace (temp file + rename), one write at a time, then tell the listeners. */
+  /** One write at a time, atomically, then tell the listeners. */
   private save(next: Account[]): Promise<void> {
     const write = this.writes.then(async () => {
-      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 })
-      await writeFile(`${this.file}.tmp`, JSON.stringify(next, null, 2), { mode: 0o600 })
-      await rename(`${this.file}.tmp`, this.file)
+      await writeFileAtomic(this.file, JSON.stringify(next, null, 2))
       this.accounts = next
       for (const listener of this.listeners) listener(this.list())
     })

@@ -1,8 +1,9 @@
 import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { checkServerIdentity, rootCertificates, type ConnectionOptions, type PeerCertificate } from 'node:tls'
+import { QuireError } from '../common/contract'
+import { writeFileAtomic } from './atomic-file'
 
 interface Pin {
   host: string
@@ -33,11 +34,15 @@ export class CertificateTrust {
   }
 
   async trust(host: string, port: number, pem: string): Promise<void> {
-    const fingerprint256 = new X509Certificate(pem).fingerprint256
-    this.pins = [...this.pins.filter((p) => !(p.host === host && p.port === port)), { host, port, fingerprint256, pem }]
-    await mkdir(dirname(this.file), { recursive: true })
-    await writeFile(`${this.file}.tmp`, JSON.stringify(this.pins, null, 2), { mode: 0o600 })
-    await rename(`${this.file}.tmp`, this.file)
+    let fingerprint256: string
+    try {
+      fingerprint256 = new X509Certificate(pem).fingerprint256
+    } catch (error) {
+      throw new QuireError('BAD_INPUT', { message: 'That is not a certificate Quire can read.', cause: error })
+    }
+    const pins = [...this.pins.filter((p) => !(p.host === host && p.port === port)), { host, port, fingerprint256, pem }]
+    await writeFileAtomic(this.file, JSON.stringify(pins, null, 2))
+    this.pins = pins
   }
 
   /** Options for tls.connect (imapflow's and nodemailer's `tls`) to this host and port. */

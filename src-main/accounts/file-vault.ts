@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { mkdir, open, readFile, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { QuireError } from '../common/contract/errors'
+import { readFileIfExists, writeFileAtomic } from './atomic-file'
 import type { CredentialVault } from './vault'
 
 export type FileVaultKey = { passphrase: string } | { keyFile: string }
@@ -76,42 +77,6 @@ function checkName(name: string): void {
   if (typeof name !== 'string' || name.length === 0) throw new TypeError('A credential name must be a non-empty string.')
 }
 
-/**
- * Writes `data` so that `path` holds either the old or the new content after a
- * crash, never a mix: a temporary file in the same directory (created 0600),
- * fsynced, renamed over the target, then the directory fsynced.
- */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const dir = dirname(path)
-  await mkdir(dir, { recursive: true, mode: 0o700 })
-  const temporary = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  const handle = await open(temporary, 'wx', mode)
-  try {
-    try {
-      await handle.writeFile(data)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await rename(temporary, path)
-  } catch (error) {
-    await rm(temporary, { force: true })
-    throw error
-  }
-  await syncDirectory(dir)
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  // makes the rename itself durable; directories cannot be opened for fsync on Windows
-  if (process.platform === 'win32') return
-  const handle = await open(dir, 'r')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-}
-
 /** The plaintext of a vault: the map as a JSON list of [name, secret] pairs (a list, so no name can be `__proto__` trouble). */
 export function encodeEntries(entries: ReadonlyMap<string, string>): string {
   return JSON.stringify([...entries])
@@ -129,15 +94,6 @@ export function decodeEntries(plaintext: string): Map<string, string> | undefine
   return Array.isArray(value) && value.every(isPair) ? new Map(value) : undefined
 }
 
-/** Reads a file, or undefined when it does not exist. */
-export async function readFileIfExists(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
-}
 
 // ---------------------------------------------------------------------------
 // The vault file (version 1), JSON:

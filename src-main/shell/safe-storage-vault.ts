@@ -1,4 +1,5 @@
-import { decodeEntries, encodeEntries, readFileIfExists, SecretMapVault, writeFileAtomic } from '../accounts/file-vault'
+import { readFileIfExists, writeFileAtomic } from '../accounts/atomic-file'
+import { decodeEntries, encodeEntries, SecretMapVault } from '../accounts/file-vault'
 import { QuireError } from '../common/contract/errors'
 
 /** The parts of Electron's `safeStorage` the vault uses (passed in, so tests need no Electron). */
