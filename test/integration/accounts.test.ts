@@ -142,3 +142,21 @@ describe('account registry', () => {
     await expect(reopened.password(account.id)).rejects.toMatchObject({ code: 'AUTH_FAILED' })
   })
 })
+
+describe('DAV account registry', () => {
+  it('a server tied to a mail account logs in with that account’s password; a standalone one needs its own', async () => {
+    const { registry, dir, vault } = await setup()
+    const { DavAccountRegistry } = await import('../../src-main/accounts/dav-account-registry')
+    const { DavAccountSettings } = await import('../../src-main/common/domain/dav-account')
+    const dav = await DavAccountRegistry.open({ file: join(dir, 'dav-accounts.json'), vault, mail: registry })
+    const mail = await registry.add(alice(), 'mail-secret')
+
+    const tied = await dav.add(DavAccountSettings.parse({ name: 'Calendars', serverUrl: servers.radicaleUrl, username: 'alice', mailAccountId: mail.id }), undefined)
+    expect(await dav.password(tied.id)).toBe('mail-secret')
+
+    await expect(dav.add(DavAccountSettings.parse({ name: 'Other', serverUrl: servers.cyrusDavUrl, username: 'alice' }), undefined)).rejects.toMatchObject({ code: 'BAD_INPUT' })
+    const own = await dav.add(DavAccountSettings.parse({ name: 'Other', serverUrl: servers.cyrusDavUrl, username: 'alice' }), 'dav-secret')
+    expect(await dav.password(own.id)).toBe('dav-secret')
+    expect(dav.list().map((a) => a.name)).toEqual(['Calendars', 'Other'])
+  })
+})

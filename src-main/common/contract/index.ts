@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { accountsContract } from './accounts'
 import { appContract } from './app'
+import { davAccountsContract } from './dav-accounts'
 import { mailContract } from './mail'
 import type { EventDef, ProcedureDef } from './define'
 
@@ -8,6 +9,7 @@ import type { EventDef, ProcedureDef } from './define'
 export const contract = {
   ...appContract,
   ...accountsContract,
+  ...davAccountsContract,
   ...mailContract,
 }
 
