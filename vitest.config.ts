@@ -34,6 +34,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // `npm run bench` (scripts/bench.mjs): measurements, not tests — never part of `npm test`
+        test: {
+          name: 'bench',
+          include: ['test/bench/**/*.measure.ts'],
+          environment: 'node',
+          globals: true,
+          globalSetup: ['test/servers/global-setup.ts'],
+          testTimeout: 30 * 60_000,
+          hookTimeout: 10 * 60_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

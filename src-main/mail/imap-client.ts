@@ -34,3 +34,13 @@ export function createImapClient(
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host)
 }
+
+/** LOGOUT when the server answers quickly, else just close: a dead network must not hold up shutdown. */
+export async function closeImapClient(client: ImapFlow, waitMs = 1000): Promise<void> {
+  if (client.usable) {
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([client.logout().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))])
+    clearTimeout(timer)
+  }
+  client.close()
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AccountId } from '../domain/account'
+import { ConnectionCheck } from './accounts'
 import { DavAccount, DavAccountSettings } from '../domain/dav-account'
 import { event, procedure } from './define'
 
@@ -14,6 +15,14 @@ export const davAccountsContract = {
     output: DavAccount,
   }),
   'dav.accounts.remove': procedure({ input: z.object({ id: AccountId }).strict(), output: z.object({}) }),
+  /**
+   * RFC 6764 discovery, the principal and its calendar and address book homes, with this login
+   * (password from the vault, or the mail account's, when none is typed and `id` is given).
+   */
+  'dav.accounts.test': procedure({
+    input: z.object({ settings: DavAccountSettings, password: Password.optional(), id: AccountId.optional() }).strict(),
+    output: z.object({ caldav: ConnectionCheck.optional(), carddav: ConnectionCheck.optional() }),
+  }),
   /** The list whenever it changes (first event: the current list). */
   'dav.accounts.changed': event({ input: z.object({}).strict(), payload: z.array(DavAccount) }),
 }

@@ -19,6 +19,9 @@ export const errorCatalogue = {
   MISSING_CAPABILITY: { message: 'The server lacks a feature Quire needs.', retryable: false },
   NOT_FOUND: { message: 'The item no longer exists.', retryable: false },
   CONFLICT: { message: 'Someone else changed this item. Choose which version to keep.', retryable: false },
+  FORBIDDEN: { message: 'The server does not allow this. You may have read-only access.', retryable: false },
+  /** retryable: tasks in the folder wait; main answers from memory until it tries the folder again */
+  FOLDER_UNAVAILABLE: { message: 'The server closes the connection whenever this folder is opened; it may be too large for the server. Other folders keep working.', retryable: true },
   QUOTA_EXCEEDED: { message: 'The mailbox is full. Delete or archive something and try again.', retryable: false },
   VAULT_LOCKED: { message: 'The credential vault could not be opened: the passphrase or key is wrong. Nothing in it was changed.', retryable: false },
   VAULT_CORRUPT: { message: 'The credential vault file is damaged. It was left untouched; restore it from a backup or remove it to start over.', retryable: false },

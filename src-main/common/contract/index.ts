@@ -1,7 +1,10 @@
 import type { z } from 'zod'
 import { accountsContract } from './accounts'
 import { appContract } from './app'
+import { calendarContract } from './calendar'
+import { contactsContract } from './contacts'
 import { davAccountsContract } from './dav-accounts'
+import { directoryContract } from './directory'
 import { mailContract } from './mail'
 import type { EventDef, ProcedureDef } from './define'
 
@@ -11,6 +14,9 @@ export const contract = {
   ...accountsContract,
   ...davAccountsContract,
   ...mailContract,
+  ...calendarContract,
+  ...contactsContract,
+  ...directoryContract,
 }
 
 export type Contract = typeof contract

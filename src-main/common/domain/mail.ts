@@ -60,6 +60,11 @@ export const FolderCursor = z.object({
   oldestUid: z.number().int(),
   /** true once every message the sync window asks for is cached */
   backfillDone: z.boolean(),
+  /**
+   * New messages arrive newest first in batches, so a `more: true` batch leaves the older new ones
+   * for the next call: their UIDs lie in from..to (inclusive). Absent when nothing is left.
+   */
+  unfetched: z.object({ from: z.number().int().positive(), to: z.number().int().positive() }).optional(),
 })
 export type FolderCursor = z.infer<typeof FolderCursor>
 

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import { AccountId } from '../domain/account'
+import { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject } from '../domain/calendar'
+import { event, procedure } from './define'
+
+const Url = z.string().url().max(4000)
+/** iCalendar objects may carry inline attachments */
+const MAX_OBJECT_BYTES = 8 * 1024 * 1024
+
+export const calendarContract = {
+  /** The calendars in the account's calendar home (discovery runs first when needed). */
+  'calendar.list': procedure({ input: z.object({ accountId: AccountId }).strict(), output: z.array(CalendarCollection) }),
+  /** What changed in one calendar since `cursor` (null: never synced). Data comes separately, through `calendar.fetch`. */
+  'calendar.changes': procedure({
+    input: z.object({ accountId: AccountId, calendarUrl: Url, cursor: CalendarCursor.nullable() }).strict(),
+    output: CalendarChanges,
+  }),
+  /** The iCalendar data of up to 200 objects (calendar-multiget); hrefs the server no longer has come back in `missing`. */
+  'calendar.fetch': procedure({
+    input: z.object({ accountId: AccountId, calendarUrl: Url, hrefs: z.array(Url).min(1).max(200) }).strict(),
+    output: z.object({ objects: z.array(CalendarObject), missing: z.array(Url) }),
+  }),
+  /**
+   * Stores an object: `etag` null creates it (fails if it exists), else replaces exactly that version.
+   * Someone else's change in between is CONFLICT with `details: CalendarConflict`, never an overwrite.
+   * `data` in the answer is set when the server stored something other than what was sent.
+   */
+  'calendar.put': procedure({
+    input: z.object({ accountId: AccountId, calendarUrl: Url, href: Url, etag: z.string().max(1000).nullable(), data: z.string().min(1).max(MAX_OBJECT_BYTES) }).strict(),
+    output: z.object({ href: Url, etag: z.string().nullable(), data: z.string().nullable() }),
+    maxInputBytes: MAX_OBJECT_BYTES + 64 * 1024,
+  }),
+  /** Deletes exactly this version; CONFLICT (with the server's version) when it changed there. */
+  'calendar.delete': procedure({
+    input: z.object({ accountId: AccountId, calendarUrl: Url, href: Url, etag: z.string().max(1000).nullable() }).strict(),
+    output: z.object({}),
+  }),
+  /**
+   * Main's poll timer for every DAV account with calendars (its syncIntervalSeconds): an event per
+   * tick says it is time to sync, and when the next tick is due (the UI shows it).
+   */
+  'calendar.watch': event({
+    input: z.object({}).strict(),
+    payload: z.object({ accountId: AccountId, nextCheckAt: z.number() }),
+  }),
+}

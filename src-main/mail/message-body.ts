@@ -1,0 +1,69 @@
+import type { ImapFlow, MessageStructureObject } from 'imapflow'
+import { simpleParser, type ParsedMail } from 'mailparser'
+import { QuireError } from '../common/contract'
+import type { MessageBody } from '../common/domain/mail'
+import { attachmentsOf } from './body-structure'
+
+/** Converting very long HTML to text costs seconds of CPU in main; the HTML itself is still returned. */
+const MAX_HTML_TO_TEXT = 2 * 1024 * 1024
+/** What is shown of a message mailparser could not read at all. */
+const MAX_RAW_TEXT = 1024 * 1024
+
+/** The message `uid` of the open folder: its source in one FETCH with its BODYSTRUCTURE, then parsed. */
+export async function fetchMessageBody(client: ImapFlow, uid: number, limits: { maxInlineImageBytes: number }): Promise<MessageBody> {
+  const message = await client.fetchOne(String(uid), { uid: true, source: true, bodyStructure: true }, { uid: true })
+  if (!message || !message.source) {
+    throw new QuireError('NOT_FOUND', { message: 'This message is no longer on the server; it may have been moved or deleted elsewhere.', details: { uid } })
+  }
+  return await readMessageBody(uid, message.source, message.bodyStructure, limits)
+}
+
+/**
+ * Parses a message source. Attachments and their part ids come from BODYSTRUCTURE (the server's
+ * view, which `mail.attachment` downloads by); text, HTML and inline image data from mailparser.
+ * A message mailparser cannot read still shows its raw text rather than an error.
+ */
+export async function readMessageBody(
+  uid: number,
+  source: Buffer,
+  structure: MessageStructureObject | undefined,
+  limits: { maxInlineImageBytes: number },
+): Promise<MessageBody> {
+  let parsed: ParsedMail | null
+  try {
+    // cid: links stay as they are: the reader shows inline images from `inlineImages` in a sandbox
+    parsed = await simpleParser(source, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, maxHtmlLengthToParse: MAX_HTML_TO_TEXT })
+  } catch {
+    parsed = null
+  }
+  const attachments = structure ? attachmentsOf(structure) : []
+  return {
+    uid,
+    html: parsed && typeof parsed.html === 'string' ? parsed.html : null,
+    text: parsed ? (parsed.text ?? null) : rawText(source),
+    attachments,
+    inlineImages: parsed ? inlineImagesOf(parsed, attachments, limits.maxInlineImageBytes) : [],
+  }
+}
+
+function inlineImagesOf(parsed: ParsedMail, attachments: MessageBody['attachments'], maxBytes: number): MessageBody['inlineImages'] {
+  const wanted = new Set(attachments.filter((a) => a.inline && a.contentId).map((a) => a.contentId as string))
+  const images: MessageBody['inlineImages'] = []
+  let total = 0
+  for (const attachment of parsed.attachments) {
+    const contentId = attachment.cid ?? attachment.contentId?.replace(/^<|>$/g, '')
+    if (!contentId || !attachment.contentType.startsWith('image/')) continue
+    if (!wanted.has(contentId) && !attachment.related) continue
+    // past the cap the reader shows a placeholder; the image can still be downloaded as an attachment
+    if (total + attachment.size > maxBytes) continue
+    total += attachment.size
+    images.push({ contentId, contentType: attachment.contentType, base64: attachment.content.toString('base64') })
+  }
+  return images
+}
+
+function rawText(source: Buffer): string {
+  const text = source.subarray(0, MAX_RAW_TEXT).toString('utf8')
+  const bodyStart = text.search(/\r?\n\r?\n/)
+  return bodyStart >= 0 ? text.slice(bodyStart).trim() : text
+}

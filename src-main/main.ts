@@ -1,0 +1,93 @@
+import { join } from 'node:path'
+import type { ConnectionOptions } from 'node:tls'
+import { AccountRegistry } from './accounts/account-registry'
+import { accountsHandlers } from './accounts/accounts-service'
+import { CertificateTrust } from './accounts/certificate-trust'
+import { DavAccountRegistry } from './accounts/dav-account-registry'
+import { davAccountsHandlers } from './accounts/dav-accounts-service'
+import type { CredentialVault } from './accounts/vault'
+import { appHandlers } from './app-service'
+import { CalDavService } from './dav/caldav/caldav-service'
+import { calendarHandlers } from './dav/caldav/calendar-handlers'
+import { CalendarWatch } from './dav/caldav/calendar-watch'
+import { CardDavService } from './dav/carddav/carddav-service'
+import { contactsHandlers } from './dav/carddav/contacts-handlers'
+import { directoryHandlers } from './directory/directory-handlers'
+import { DirectoryRegistry } from './directory/directory-registry'
+import { DirectoryService } from './directory/directory-service'
+import { createMailService, type MailServiceOptions } from './mail/mail-service'
+import { createRouter, type Handlers, type Router, type RouterOptions } from './rpc/router'
+
+export interface AppOptions {
+  mode: 'electron' | 'web'
+  /** where main keeps its own files (account list, trusted certificates, vault); the renderer's data lives in IndexedDB */
+  dataDir: string
+  vault: CredentialVault
+  router?: RouterOptions
+  /** options every outgoing socket gets (tests inject a resolver) */
+  netOptions?: ConnectionOptions
+  mail?: MailServiceOptions
+}
+
+export interface App {
+  router: Router
+  accounts: AccountRegistry
+  davAccounts: DavAccountRegistry
+  close(): Promise<void>
+}
+
+/**
+ * The composition root: wires every service to the router. Both hosts — the
+ * Electron shell and the headless web host — start the app through here.
+ */
+export async function createApp(options: AppOptions): Promise<App> {
+  const trust = await CertificateTrust.open(join(options.dataDir, 'trusted-certificates.json'))
+  const accounts = await AccountRegistry.open({
+    file: join(options.dataDir, 'accounts.json'),
+    vault: options.vault,
+    trust,
+    ...(options.netOptions ? { netOptions: options.netOptions } : {}),
+  })
+  const davAccounts = await DavAccountRegistry.open({ file: join(options.dataDir, 'dav-accounts.json'), vault: options.vault, mail: accounts })
+  const mail = createMailService(accounts, options.mail)
+  const davClientOptions = {
+    tls: (host: string, port: number) => accounts.tlsOptions(host, port),
+    ...(options.netOptions?.lookup ? { lookup: options.netOptions.lookup } : {}),
+  }
+  const caldav = new CalDavService(davAccounts, davClientOptions)
+  const calendarWatch = new CalendarWatch(davAccounts)
+  const carddav = new CardDavService(davAccounts, davClientOptions)
+  const directories = await DirectoryRegistry.open({ file: join(options.dataDir, 'directories.json'), vault: options.vault })
+  const directoryTls = (host: string, port: number) => accounts.tlsOptions(host, port)
+  const directory = new DirectoryService(directories, directoryTls)
+  const handlers: Handlers = {
+    ...appHandlers(options.mode),
+    ...accountsHandlers(accounts, trust),
+    ...davAccountsHandlers(davAccounts),
+    ...mail.handlers,
+    ...calendarHandlers({
+      caldav,
+      watch: calendarWatch,
+      passwords: { davPassword: (id) => davAccounts.password(id), mailPassword: (id) => accounts.password(id) },
+      clientOptions: davClientOptions,
+    }),
+    ...contactsHandlers(carddav),
+    ...directoryHandlers(directories, directory, directoryTls),
+  }
+  const router = createRouter(handlers, {
+    onInternalError: (error, name) => console.error(`[quire] ${name} failed:`, error instanceof Error ? error.stack : error),
+    ...options.router,
+  })
+  return {
+    router,
+    accounts,
+    davAccounts,
+    async close() {
+      calendarWatch.close()
+      caldav.close()
+      carddav.close()
+      directory.close()
+      await mail.close()
+    },
+  }
+}

@@ -1,0 +1,40 @@
+import { ImapFlow } from 'imapflow'
+import type { ServersEnv, TestUserName } from '../servers/harness'
+
+export function rawClient(servers: ServersEnv, user: TestUserName): ImapFlow {
+  const client = new ImapFlow({
+    host: servers.imap.host,
+    port: servers.imap.tlsPort,
+    secure: true,
+    auth: { user: servers.users[user].email, pass: servers.users[user].password },
+    tls: { ca: servers.caCert },
+    logger: false,
+    qresync: true,
+    disableCompression: true,
+  })
+  client.on('error', () => {})
+  return client
+}
+
+/** The baseline for initial sync: imapflow alone fetching the fields Quire's headers need, nothing stored. */
+export async function rawHeaderFetch(servers: ServersEnv, user: TestUserName, folder: string): Promise<{ count: number; ms: number }> {
+  const client = rawClient(servers, user)
+  await client.connect()
+  const started = performance.now()
+  await client.mailboxOpen(folder, { readOnly: true })
+  let count = 0
+  for await (const message of client.fetch('1:*', {
+    uid: true,
+    flags: true,
+    envelope: true,
+    internalDate: true,
+    size: true,
+    bodyStructure: true,
+    headers: ['references', 'list-unsubscribe', 'x-spam-flag', 'x-spam-status'],
+  })) {
+    if (message.uid) count++
+  }
+  const ms = performance.now() - started
+  await client.logout()
+  return { count, ms }
+}
