@@ -33,6 +33,8 @@ export interface MessageRow extends MessageHeader {
    * threaded by subject, and leaving it out elsewhere keeps that index small.
    */
   subjectKey?: string
+  /** set on an answer without References whose original is not cached yet; the original adopts it */
+  orphanSubject?: string
 }
 
 export interface BodyRow extends MessageBody {
@@ -68,6 +70,13 @@ export interface NoticeRow {
   read: Bit
 }
 
+/** A Message-ID that a cached message has or names in References/In-Reply-To, and the thread it belongs to. */
+export interface MessageIdRow {
+  accountId: AccountId
+  messageId: string
+  threadId: string
+}
+
 export type FolderKey = [AccountId, string]
 export type MessageKey = [AccountId, string, number]
 
@@ -87,6 +96,7 @@ export class QuireDatabase extends Dexie {
   declare readonly messages: Table<MessageRow, MessageKey>
   declare readonly bodies: Table<BodyRow, MessageKey>
   declare readonly cursors: Table<CursorRow, FolderKey>
+  declare readonly messageIds: Table<MessageIdRow, [AccountId, string]>
   declare readonly tasks: Table<TaskRow, number>
   declare readonly notices: Table<NoticeRow, number>
 
@@ -103,13 +113,17 @@ export class QuireDatabase extends Dexie {
         '[accountId+path+unread]',
         // the Flagged view across accounts and folders, newest first
         '[flagged+internalDate]',
-        // threading and finding a message again after a move, without scanning
-        '[accountId+messageId]',
+        // a conversation's messages; a message by Message-ID (a reply's parent, a moved message)
         '[accountId+threadId]',
-        '*references',
-        '[accountId+subjectKey]',
+        '[accountId+messageId]',
+        // the subject fallback of threading; both fields are absent on most rows, so both indexes stay small
+        '[accountId+subjectKey+internalDate]',
+        '[accountId+orphanSubject]',
       ].join(', '),
       bodies: '[accountId+path+uid]',
+      // threading looks a batch's Message-IDs and References up here by key (bulkGet); merging
+      // threads renames a thread's entries by the threadId index
+      messageIds: '[accountId+messageId], [accountId+threadId]',
       cursors: '[accountId+path]',
       // tasks run per account in id order: the accountId index lists them in that order
       tasks: '++id, accountId',

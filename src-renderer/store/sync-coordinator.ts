@@ -1,0 +1,292 @@
+import type { Account, AccountId } from '../../src-main/common/domain/account'
+import type { FolderCursor } from '../../src-main/common/domain/mail'
+import type { Client } from '../rpc/client'
+import { mirrorAccounts } from './accounts'
+import { applyDelta } from './apply-delta'
+import { accountRange, folderRange, type CursorRow, type FolderRow, type QuireDatabase } from './database'
+import { changeFolderSync, inSyncOrder, mirrorFolders, syncSince } from './folders'
+import { MailActions } from './mail-actions'
+import { SyncProgress } from './sync-progress'
+import { TaskQueue, type TaskQueueOptions } from './task-queue'
+import { WorkLane } from './work-lane'
+
+export interface SyncCoordinatorOptions {
+  /** headers per `mail.sync` call */
+  syncBatch?: number
+  /** headers per `mail.backfill` call */
+  backfillBatch?: number
+  now?: () => number
+  tasks?: Pick<TaskQueueOptions, 'retryBaseMs' | 'retryMaxMs'>
+}
+
+/** The cursor as main gave it (with `unfetched`, if a batch left new messages behind), without the store's key. */
+function cursorOf(row: CursorRow): FolderCursor {
+  const { accountId: _accountId, path: _path, ...cursor } = row
+  return cursor
+}
+
+/** A folder's sync error is shown through `progress` (recorded where it happened), not thrown further. */
+const shownInProgress = () => {}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/**
+ * The sync flow (DESIGN.md flow 1) for every account main knows: mirrors the accounts and their
+ * folders, brings each folder whose sync is on up to date (INBOX first), then fetches older mail in
+ * the background, and follows main's change notifications. One folder's failure is recorded in
+ * `progress` and does not hold up the others. It also runs the user's changes (`tasks`,
+ * `actions`), whose effects it syncs back.
+ */
+export class SyncCoordinator {
+  readonly progress = new SyncProgress()
+  readonly tasks: TaskQueue
+  readonly actions: MailActions
+  private readonly syncBatch: number
+  private readonly backfillBatch: number
+  private readonly now: () => number
+  private readonly accountLanes = new Map<AccountId, WorkLane>()
+  private readonly backfillLanes = new Map<AccountId, WorkLane>()
+  private readonly folderLanes = new Map<string, WorkLane>()
+  private readonly active = new Set<Promise<unknown>>()
+  private readonly known = new Set<AccountId>()
+  private unsubscribers: (() => void)[] = []
+  private controller = new AbortController()
+
+  constructor(
+    private readonly client: Client,
+    private readonly db: QuireDatabase,
+    options: SyncCoordinatorOptions = {},
+  ) {
+    this.syncBatch = options.syncBatch ?? 500
+    this.backfillBatch = options.backfillBatch ?? 1000
+    this.now = options.now ?? Date.now
+    this.tasks = new TaskQueue(db, client, {
+      ...options.tasks,
+      now: this.now,
+      onSettled: (accountId, paths) => {
+        for (const path of paths) this.syncInBackground(accountId, path)
+      },
+    })
+    this.actions = new MailActions(db, this.tasks, (accountId, path) => this.syncFolder(accountId, path))
+  }
+
+  /** Follows main's accounts and changes, resumes the tasks a previous session left, and syncs every account. */
+  async start(): Promise<void> {
+    this.controller = new AbortController()
+    this.known.clear()
+    const { client } = this
+    this.unsubscribers = [
+      client.subscribe('accounts.changed', {}, { onEvent: (accounts) => this.inBackground(this.followAccounts(accounts)) }),
+      client.subscribe('mail.changed', {}, { onEvent: ({ accountId, path, reason }) => this.onChanged(accountId, path, reason) }),
+      client.subscribe('mail.status', {}, {
+        onEvent: ({ accountId, state }) => {
+          if (state === 'online') this.inBackground(this.tasks.retryNow(accountId))
+        },
+      }),
+    ]
+    await this.tasks.start()
+    await this.followAccounts(await client.call('accounts.list', {}, { signal: this.controller.signal }))
+  }
+
+  /** Cancels every sync and stops sending tasks; what was written stays, and the next start continues from there. */
+  stop(): void {
+    this.controller.abort()
+    for (const unsubscribe of this.unsubscribers) unsubscribe()
+    this.unsubscribers = []
+    this.tasks.stop()
+  }
+
+  /** Resolves once every sync started so far has finished (tasks waiting to be sent do not count). */
+  async idle(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active])
+  }
+
+  /**
+   * Brings one folder up to date now. Requests while a sync of it runs coalesce into one more sync
+   * after it; resolves when that sync is done, rejects with its error.
+   */
+  syncFolder(accountId: AccountId, path: string): Promise<void> {
+    const run = this.laneOf(this.folderLanes, JSON.stringify([accountId, path])).coalesce(() => this.syncNow(accountId, path))
+    this.track(run)
+    return run
+  }
+
+  /** Changes what is kept offline of a folder (see `changeFolderSync`), then syncs the account to match. */
+  async setFolderSync(accountId: AccountId, path: string, settings: Partial<Pick<FolderRow, 'syncEnabled' | 'syncSinceDays'>>): Promise<void> {
+    await changeFolderSync(this.db, accountId, path, settings, this.now())
+    this.inBackground(this.syncAccount(accountId))
+  }
+
+  /** Refreshes the account's folders, syncs each one, then backfills them; coalesces like `syncFolder` and resolves once every folder is synced. */
+  syncAccount(accountId: AccountId): Promise<void> {
+    const run = this.laneOf(this.accountLanes, accountId).coalesce(() => this.pass(accountId))
+    this.track(run)
+    return run
+  }
+
+  private async followAccounts(accounts: readonly Account[]): Promise<void> {
+    const { removed } = await mirrorAccounts(this.db, accounts)
+    for (const accountId of removed) {
+      this.known.delete(accountId)
+      this.progress.remove(accountId)
+    }
+    for (const { id } of accounts) {
+      if (this.known.has(id)) continue
+      this.known.add(id)
+      this.inBackground(this.syncAccount(id))
+    }
+  }
+
+  private onChanged(accountId: AccountId, path: string, reason: string): void {
+    if (reason === 'reconnect') {
+      // a new session may have missed anything: check every folder, and send what waited
+      this.inBackground(this.tasks.retryNow(accountId))
+      this.inBackground(this.syncAccount(accountId))
+      return
+    }
+    if (reason === 'folders') return this.inBackground(this.syncAccount(accountId))
+    this.inBackground(
+      this.db.folders.get([accountId, path]).then((folder) => (folder ? this.syncInBackground(accountId, path) : this.syncAccount(accountId))),
+    )
+  }
+
+  /** One full round for an account: folder list, then every folder's new mail in order, then (in the background) older mail. */
+  private async pass(accountId: AccountId): Promise<void> {
+    const { signal } = this.controller
+    if (signal.aborted) return
+    this.progress.setAccount(accountId, { refreshingFolders: true, error: null })
+    let folders: FolderRow[]
+    try {
+      folders = await mirrorFolders(this.db, accountId, await this.client.call('mail.folders', { accountId }, { signal }))
+    } catch (error) {
+      this.progress.setAccount(accountId, { refreshingFolders: false, error: errorText(error) })
+      return
+    }
+    const synced = inSyncOrder(folders.filter((folder) => folder.syncEnabled && folder.selectable)).map((folder) => folder.path)
+    this.progress.setFolders(accountId, synced)
+    this.progress.setAccount(accountId, { refreshingFolders: false })
+    for (const path of synced) await this.countCached(accountId, path)
+    // a folder's error is in `progress`; the next folder goes on regardless
+    for (const path of synced) await this.syncFolder(accountId, path).catch(shownInProgress)
+    this.inBackground(this.backfillAccount(accountId))
+  }
+
+  /**
+   * Older mail of every synced folder, in sync order. It runs apart from the account's passes, so
+   * a new pass (new folders, a reconnect) does not wait for a long backfill; it coalesces like them.
+   */
+  private backfillAccount(accountId: AccountId): Promise<void> {
+    const run = this.laneOf(this.backfillLanes, accountId).coalesce(async () => {
+      const folders = await this.db.folders.where('[accountId+path]').between(...accountRange(accountId)).toArray()
+      for (const folder of inSyncOrder(folders.filter((f) => f.syncEnabled && f.selectable))) {
+        await this.backfill(accountId, folder.path).catch(shownInProgress)
+      }
+    })
+    this.track(run)
+    return run
+  }
+
+  private async syncNow(accountId: AccountId, path: string): Promise<void> {
+    const { signal } = this.controller
+    const folder = await this.db.folders.get([accountId, path])
+    if (signal.aborted || !folder?.syncEnabled || !folder.selectable) return
+    this.progress.setFolder(accountId, path, { state: 'syncing', error: null })
+    await this.recordingErrors(accountId, path, async () => {
+      for (let more = true; more; ) {
+        const stored = await this.db.cursors.get([accountId, path])
+        const input = { accountId, path, cursor: stored ? cursorOf(stored) : null, limit: this.syncBatch }
+        const delta = await this.client.call('mail.sync', input, { signal })
+        if (signal.aborted || !(await applyDelta(this.db, accountId, path, delta))) return
+        more = delta.more
+        this.addCached(accountId, path, delta.added.length - delta.vanished.length, delta.reset)
+      }
+      await this.countCached(accountId, path)
+    })
+  }
+
+  /** Older mail in batches, each its own turn in the folder's lane, so a sync of new mail can go between them. */
+  private async backfill(accountId: AccountId, path: string): Promise<void> {
+    const lane = this.laneOf(this.folderLanes, JSON.stringify([accountId, path]))
+    while (!this.controller.signal.aborted) {
+      const done = await lane.enqueue(() => this.backfillOnce(accountId, path))
+      if (done) return
+    }
+  }
+
+  /** Resolves true when there is nothing more to fetch below the folder's oldest cached message. */
+  private async backfillOnce(accountId: AccountId, path: string): Promise<boolean> {
+    const { signal } = this.controller
+    const folder = await this.db.folders.get([accountId, path])
+    const stored = await this.db.cursors.get([accountId, path])
+    if (signal.aborted || !folder?.syncEnabled || !stored) return true
+    if (stored.backfillDone) return true
+    this.progress.setFolder(accountId, path, { state: 'backfilling', error: null })
+    return this.recordingErrors(accountId, path, async () => {
+      const input = { accountId, path, cursor: cursorOf(stored), limit: this.backfillBatch, since: syncSince(folder, this.now()) }
+      const delta = await this.client.call('mail.backfill', input, { signal })
+      if (signal.aborted || !(await applyDelta(this.db, accountId, path, delta))) return true
+      if (delta.cursor.backfillDone) await this.countCached(accountId, path)
+      else this.addCached(accountId, path, delta.added.length, false)
+      return delta.cursor.backfillDone
+    })
+  }
+
+  private async recordingErrors<T>(accountId: AccountId, path: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      if (!this.controller.signal.aborted) this.progress.setFolder(accountId, path, { state: 'error', error: errorText(error) })
+      throw error
+    }
+  }
+
+  /**
+   * Counts the folder's cached messages and settles its state from the stored cursor: done when
+   * nothing older is left to fetch. Counting walks the folder's key range, so between batches
+   * `addCached` keeps the figure up to date instead.
+   */
+  private async countCached(accountId: AccountId, path: string): Promise<void> {
+    const [lo, hi] = folderRange(accountId, path)
+    const [cached, cursor] = await Promise.all([
+      this.db.messages.where('[accountId+path+uid]').between(lo, hi).count(),
+      this.db.cursors.get([accountId, path]),
+    ])
+    const state = this.progress.of(accountId)?.folders[path]?.state
+    const settled = cursor?.backfillDone ? 'done' : state === 'syncing' ? 'backfilling' : state
+    this.progress.setFolder(accountId, path, { cached, ...(settled ? { state: settled } : {}) })
+  }
+
+  /** What a batch added, as an estimate until the next count (a batch may re-send cached messages). */
+  private addCached(accountId: AccountId, path: string, added: number, reset: boolean): void {
+    const cached = reset ? 0 : (this.progress.of(accountId)?.folders[path]?.cached ?? 0)
+    this.progress.setFolder(accountId, path, { cached: Math.max(0, cached + added) })
+  }
+
+  private laneOf<K>(lanes: Map<K, WorkLane>, key: K): WorkLane {
+    let lane = lanes.get(key)
+    if (!lane) {
+      lane = new WorkLane()
+      lanes.set(key, lane)
+    }
+    return lane
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.active.add(work)
+    const forget = () => this.active.delete(work)
+    work.then(forget, forget)
+  }
+
+  private syncInBackground(accountId: AccountId, path: string): void {
+    this.track(this.syncFolder(accountId, path).catch(shownInProgress))
+  }
+
+  /** Work nobody awaits, tracked for `idle`; a failure here is not a folder's, so it goes to the console. */
+  private inBackground(work: Promise<unknown>): void {
+    this.track(
+      work.catch((error: unknown) => {
+        if (!this.controller.signal.aborted) console.error('Quire sync:', error)
+      }),
+    )
+  }
+}
