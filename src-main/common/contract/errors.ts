@@ -22,8 +22,20 @@ export const errorCatalogue = {
   FORBIDDEN: { message: 'The server does not allow this. You may have read-only access.', retryable: false },
   /** retryable: tasks in the folder wait; main answers from memory until it tries the folder again */
   FOLDER_UNAVAILABLE: { message: 'The server closes the connection whenever this folder is opened; it may be too large for the server. Other folders keep working.', retryable: true },
+  /** RFC 5321 §4.2.2 5xx to RCPT TO: nothing was sent; details.refused names each address and the server's reply */
+  RECIPIENT_REJECTED: { message: 'The mail server refused a recipient. Nothing was sent; check the address and send again.', retryable: false },
+  /** 5xx to MAIL FROM or to the message itself (too large, policy): nothing was sent */
+  MESSAGE_REJECTED: { message: 'The mail server refused the message. Nothing was sent; the draft is kept.', retryable: false },
+  /** RFC 5321 §4.2.1 4xx: the server cannot take the message now; Quire tries again */
+  SEND_DEFERRED: { message: 'The mail server cannot take the message right now. Quire will try again.', retryable: true },
   QUOTA_EXCEEDED: { message: 'The mailbox is full. Delete or archive something and try again.', retryable: false },
   VAULT_LOCKED: { message: 'The credential vault could not be opened: the passphrase or key is wrong. Nothing in it was changed.', retryable: false },
+  SMIME_WRONG_PASSWORD: { message: 'That password does not open this certificate file. Check it and try again.', retryable: false },
+  SMIME_UNREADABLE: { message: 'Quire cannot read this file as a certificate. Use a .p12 or .pfx file for your own certificate, a .cer, .pem or .p7c file for someone else’s.', retryable: false },
+  SMIME_UNSUPPORTED: { message: 'This uses an algorithm Quire does not support.', retryable: false },
+  SMIME_NO_PRIVATE_KEY: { message: 'The private key of this certificate is missing. Import the .p12 file again.', retryable: false },
+  SMIME_NO_SIGNING_CERTIFICATE: { message: 'No certificate is chosen for signing with this identity. Choose one in Settings → Security.', retryable: false },
+  SMIME_RECIPIENT_CERTIFICATE_MISSING: { message: 'Some recipients have no valid certificate, so the message cannot be encrypted to them.', retryable: false },
   VAULT_CORRUPT: { message: 'The credential vault file is damaged. It was left untouched; restore it from a backup or remove it to start over.', retryable: false },
 } as const satisfies Record<string, { message: string; retryable: boolean }>
 
