@@ -1,5 +1,5 @@
 import type { Account, AccountId } from '../../src-main/common/domain/account'
-import type { FolderCursor } from '../../src-main/common/domain/mail'
+import type { FolderCursor, FolderDelta } from '../../src-main/common/domain/mail'
 import type { Client } from '../rpc/client'
 import { mirrorAccounts } from './accounts'
 import { applyDelta } from './apply-delta'
@@ -23,6 +23,18 @@ export interface SyncCoordinatorOptions {
 function cursorOf(row: CursorRow): FolderCursor {
   const { accountId: _accountId, path: _path, ...cursor } = row
   return cursor
+}
+
+/** A batch asked for ahead of time; `key` is the cursor and window it was asked with. */
+interface Prefetch {
+  key: string
+  delta: Promise<FolderDelta>
+}
+
+/** A request whose answer may never be awaited (the batch after a failed write): its failure is not an unhandled rejection. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {})
+  return promise
 }
 
 /** A folder's sync error is shown through `progress` (recorded where it happened), not thrown further. */
@@ -192,42 +204,59 @@ export class SyncCoordinator {
     if (signal.aborted || !folder?.syncEnabled || !folder.selectable) return
     this.progress.setFolder(accountId, path, { state: 'syncing', error: null })
     await this.recordingErrors(accountId, path, async () => {
-      for (let more = true; more; ) {
-        const stored = await this.db.cursors.get([accountId, path])
-        const input = { accountId, path, cursor: stored ? cursorOf(stored) : null, limit: this.syncBatch }
-        const delta = await this.client.call('mail.sync', input, { signal })
+      const stored = await this.db.cursors.get([accountId, path])
+      const request = (cursor: FolderCursor | null) => settledLater(this.client.call('mail.sync', { accountId, path, cursor, limit: this.syncBatch }, { signal }))
+      for (let pending = request(stored ? cursorOf(stored) : null); ; ) {
+        const delta = await pending
+        // ask for the next batch before writing this one, so main fetches while IndexedDB writes
+        const next = delta.more ? request(delta.cursor) : undefined
         if (signal.aborted || !(await applyDelta(this.db, accountId, path, delta))) return
-        more = delta.more
         this.addCached(accountId, path, delta.added.length - delta.vanished.length, delta.reset)
+        if (!next) break
+        pending = next
       }
       await this.countCached(accountId, path)
     })
   }
 
-  /** Older mail in batches, each its own turn in the folder's lane, so a sync of new mail can go between them. */
+  /**
+   * Older mail in batches, each its own turn in the folder's lane, so a sync of new mail can go
+   * between them. Each turn asks for the next batch before writing its own: main fetches while
+   * IndexedDB writes.
+   */
   private async backfill(accountId: AccountId, path: string): Promise<void> {
     const lane = this.laneOf(this.folderLanes, JSON.stringify([accountId, path]))
+    let ahead: Prefetch | undefined
     while (!this.controller.signal.aborted) {
-      const done = await lane.enqueue(() => this.backfillOnce(accountId, path))
-      if (done) return
+      const turn = await lane.enqueue(() => this.backfillOnce(accountId, path, ahead))
+      if (turn.done) return
+      ahead = turn.ahead
     }
   }
 
-  /** Resolves true when there is nothing more to fetch below the folder's oldest cached message. */
-  private async backfillOnce(accountId: AccountId, path: string): Promise<boolean> {
+  /** One batch below the folder's oldest cached message; done when nothing older is left to fetch. */
+  private async backfillOnce(accountId: AccountId, path: string, ahead: Prefetch | undefined): Promise<{ done: boolean; ahead?: Prefetch }> {
     const { signal } = this.controller
     const folder = await this.db.folders.get([accountId, path])
     const stored = await this.db.cursors.get([accountId, path])
-    if (signal.aborted || !folder?.syncEnabled || !stored) return true
-    if (stored.backfillDone) return true
+    if (signal.aborted || !folder?.syncEnabled || !stored) return { done: true }
+    if (stored.backfillDone) return { done: true }
     this.progress.setFolder(accountId, path, { state: 'backfilling', error: null })
+    const since = syncSince(folder, this.now())
+    const request = (cursor: FolderCursor): Prefetch => ({
+      key: JSON.stringify([cursor, since]),
+      delta: settledLater(this.client.call('mail.backfill', { accountId, path, cursor, limit: this.backfillBatch, since }, { signal })),
+    })
     return this.recordingErrors(accountId, path, async () => {
-      const input = { accountId, path, cursor: cursorOf(stored), limit: this.backfillBatch, since: syncSince(folder, this.now()) }
-      const delta = await this.client.call('mail.backfill', input, { signal })
-      if (signal.aborted || !(await applyDelta(this.db, accountId, path, delta))) return true
+      const cursor = cursorOf(stored)
+      // the batch asked for during the last write still fits unless a sync moved the cursor since
+      const current = ahead?.key === JSON.stringify([cursor, since]) ? ahead : request(cursor)
+      const delta = await current.delta
+      const next = delta.cursor.backfillDone ? undefined : request(delta.cursor)
+      if (signal.aborted || !(await applyDelta(this.db, accountId, path, delta))) return { done: true }
       if (delta.cursor.backfillDone) await this.countCached(accountId, path)
       else this.addCached(accountId, path, delta.added.length, false)
-      return delta.cursor.backfillDone
+      return { done: delta.cursor.backfillDone, ...(next ? { ahead: next } : {}) }
     })
   }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { chownSync, mkdirSync, writeFileSync } from 'node:fs'
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ServersEnv, TestUserName } from '../servers/harness'
 
@@ -11,6 +11,8 @@ import type { ServersEnv, TestUserName } from '../servers/harness'
 export function seedFolder(servers: ServersEnv, user: TestUserName, folder: string, count: number): void {
   const maildir = join(servers.maildirRoot, user, 'Maildir', folder)
   const { uid, gid } = mailOwner()
+  // a rerun on the same stack starts from an empty folder (force-resync then drops the stale index)
+  rmSync(maildir, { recursive: true, force: true })
   for (const sub of ['', 'cur', 'new', 'tmp']) {
     mkdirSync(join(maildir, sub), { recursive: true })
     chownSync(join(maildir, sub), uid, gid)

@@ -1,0 +1,65 @@
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { WebSocket } from 'ws'
+import type { AccountSettings } from '../../src-main/common/domain/account'
+import { createClient, type Client } from '../../src-renderer/rpc/client'
+import { openWebSocket, rpcUrlFor } from '../../src-renderer/rpc/websocket-connection'
+import type { ServersEnv, TestUserName } from '../servers/harness'
+
+/** Debian's Chromium, as the e2e tests run it (playwright.config.ts). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.QUIRE_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+}
+
+/** A client of web mode's main over its WebSocket, as the page would have. */
+export async function mainClient(url: string): Promise<Client> {
+  return createClient(await openWebSocket(rpcUrlFor(url), WebSocket as never))
+}
+
+export function accountFor(servers: ServersEnv, user: TestUserName): AccountSettings {
+  return {
+    name: `${user} bench`,
+    displayName: user,
+    email: servers.users[user].email,
+    username: servers.users[user].email,
+    imap: { host: servers.imap.host, port: servers.imap.tlsPort, security: 'tls' },
+    smtp: { host: servers.submission.host, port: servers.submission.port, security: 'starttls' },
+    maxConnections: 3,
+    pollIntervalSeconds: 3600,
+    prefetchDays: 0,
+    color: '#2f6feb',
+  }
+}
+
+/** How many headers of a folder the page has in IndexedDB, read with the raw API (Dexie lives in the app's module scope). */
+export function cachedCount(page: Page, accountId: string, path: string): Promise<number> {
+  return page.evaluate(
+    ({ accountId, path }) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('quire')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const db = open.result
+          if (!db.objectStoreNames.contains('messages')) return (db.close(), resolve(0))
+          const range = IDBKeyRange.bound([accountId, path, -Infinity], [accountId, path, Infinity])
+          const request = db.transaction('messages').objectStore('messages').index('[accountId+path+internalDate]').count(range)
+          request.onsuccess = () => (db.close(), resolve(request.result))
+          request.onerror = () => (db.close(), reject(request.error))
+        }
+      }),
+    { accountId, path },
+  )
+}
+
+/** Polls until the folder holds `expected` headers; returns when it first saw them. */
+export async function waitForCached(page: Page, accountId: string, path: string, expected: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const count = await cachedCount(page, accountId, path).catch(() => 0)
+    if (count >= expected) return performance.now()
+    if (Date.now() > deadline) throw new Error(`only ${count} of ${expected} headers of ${path} were cached after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}

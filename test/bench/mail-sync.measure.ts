@@ -1,0 +1,152 @@
+import 'fake-indexeddb/auto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { inject } from 'vitest'
+import { AccountRegistry } from '../../src-main/accounts/account-registry'
+import { CertificateTrust } from '../../src-main/accounts/certificate-trust'
+import { FileVault } from '../../src-main/accounts/file-vault'
+import { AccountSettings, type AccountId } from '../../src-main/common/domain/account'
+import type { FolderCursor, FolderDelta } from '../../src-main/common/domain/mail'
+import { createMailService } from '../../src-main/mail/mail-service'
+import { applyDelta } from '../../src-renderer/store/apply-delta'
+import { QuireDatabase } from '../../src-renderer/store/database'
+import { startWebMode } from '../e2e/web-mode'
+import type { TestUserName } from '../servers/harness'
+import { accountFor, launchChromium, mainClient, waitForCached } from './browser'
+import { median, record, wanted } from './figures'
+import { rawClient, rawHeaderFetch } from './raw-imapflow'
+import { seedFolder } from './seed-maildir'
+
+const servers = inject('servers')
+const FOLDER = 'Bench'
+const sizes: { label: string; user: TestUserName; count: number; runs: number }[] = [
+  { label: '10k', user: 'bob', count: 10_000, runs: 3 },
+  { label: '100k', user: 'carol', count: 100_000, runs: 1 },
+]
+
+beforeAll(() => {
+  for (const size of sizes) if (wanted(`mail.sync.initial.${size.label}`) || wanted(`mail.resync`)) seedFolder(servers, size.user, FOLDER, size.count)
+})
+
+describe.each(sizes)('mail sync, $label messages', ({ label, user, count, runs }) => {
+  it('(a) initial header sync into IndexedDB in Chromium through web mode, beside raw imapflow', async ({ skip }) => {
+    if (!wanted(`mail.sync.initial.${label}`)) skip()
+    const raw: number[] = []
+    const ours: number[] = []
+    const browser = await launchChromium()
+    try {
+      for (let run = 0; run < runs; run++) {
+        const baseline = await rawHeaderFetch(servers, user, FOLDER)
+        expect(baseline.count).toBe(count)
+        raw.push(baseline.ms)
+
+        // a fresh web mode (its own port, so its own IndexedDB) with the account added before the page opens
+        const web = await startWebMode({ env: { NODE_EXTRA_CA_CERTS: servers.caCertPath } })
+        try {
+          const client = await mainClient(web.url)
+          const account = await client.call('accounts.add', { settings: accountFor(servers, user), password: servers.users[user].password })
+          client.close()
+          const page = await browser.newPage()
+          const started = performance.now()
+          await page.goto(web.url)
+          ours.push((await waitForCached(page, account.id, FOLDER, count, 15 * 60_000)) - started)
+          await page.close()
+        } finally {
+          await web.stop()
+        }
+      }
+    } finally {
+      await browser.close()
+    }
+    record({ name: `mail.sync.initial.${label}`, value: median(ours), unit: 'ms', baseline: median(raw), target: 1.3 })
+  })
+
+  it('(b) resync after 100 flag changes and 10 expunges by another client, beside a bare QRESYNC exchange', async ({ skip }) => {
+    if (!wanted('mail.resync')) skip()
+    const { mail, accountId } = await mailServiceFor(user)
+    const db = new QuireDatabase(`bench-resync-${label}`)
+    try {
+      // the cache as the store keeps it: every header and the cursor, committed together
+      let cursor = await syncAll(mail, db, accountId)
+
+      const peer = rawClient(servers, user)
+      await peer.connect()
+      await peer.mailboxOpen(FOLDER)
+      const uids = (await peer.search({ all: true }, { uid: true })) || []
+      const step = Math.floor(uids.length / 110)
+      const flagged = Array.from({ length: 100 }, (_, i) => uids[i * step]!)
+      const expunged = Array.from({ length: 10 }, (_, i) => uids[(100 + i) * step]!)
+      await peer.messageFlagsAdd(flagged, ['$Bench'], { uid: true })
+      await peer.messageDelete(expunged, { uid: true })
+      await peer.logout()
+
+      const before = cursor
+      const started = performance.now()
+      const delta = await sync(mail, accountId, before)
+      await applyDelta(db, accountId, FOLDER, delta)
+      const oursMs = performance.now() - started
+      expect(delta.changed.length).toBeGreaterThanOrEqual(100)
+      expect(delta.vanished).toHaveLength(10)
+      cursor = delta.cursor
+
+      // the same exchange with imapflow alone: SELECT (QRESYNC (uidvalidity modseq)) and the changes
+      const bare = rawClient(servers, user)
+      await bare.connect()
+      const bareStarted = performance.now()
+      await bare.mailboxOpen(FOLDER, { readOnly: true, uidValidity: BigInt(before.uidValidity), changedSince: BigInt(before.highestModseq!) } as never)
+      const selectMs = performance.now() - bareStarted
+      await bare.fetchAll('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(before.highestModseq!) })
+      const bareMs = performance.now() - bareStarted
+      await bare.logout()
+
+      // the server's own cost of opening a folder of this size, with nothing changed
+      const plain = rawClient(servers, user)
+      await plain.connect()
+      const plainStarted = performance.now()
+      await plain.mailboxOpen(FOLDER, { readOnly: true })
+      const plainSelectMs = performance.now() - plainStarted
+      await plain.logout()
+
+      record({ name: `mail.resync.${label}`, value: oursMs, unit: 'ms', baseline: bareMs, target: 1.3 })
+      record({ name: `mail.resync.${label}.baseline-select-qresync`, value: selectMs, unit: 'ms', baseline: null, target: null })
+      record({ name: `mail.resync.${label}.server-select`, value: plainSelectMs, unit: 'ms', baseline: null, target: null })
+    } finally {
+      db.close()
+      await mail.close()
+    }
+  })
+})
+
+/** Main's mail service alone (no router, no window), trusting the test CA as the user would after the prompt. */
+async function mailServiceFor(user: TestUserName) {
+  const dir = mkdtempSync(join(tmpdir(), 'quire-bench-'))
+  const vault = await FileVault.open({ path: join(dir, 'vault.json'), key: { keyFile: join(dir, 'vault.key') } })
+  const trust = await CertificateTrust.open(join(dir, 'trust.json'))
+  await trust.trust(servers.imap.host, servers.imap.tlsPort, servers.caCert)
+  const accounts = await AccountRegistry.open({ file: join(dir, 'accounts.json'), vault, trust })
+  const account = await accounts.add(AccountSettings.parse(accountFor(servers, user)), servers.users[user].password)
+  return { mail: createMailService(accounts), accountId: account.id }
+}
+
+const ctx = () => ({ signal: new AbortController().signal })
+
+function sync(mail: ReturnType<typeof createMailService>, accountId: AccountId, cursor: FolderCursor | null): Promise<FolderDelta> {
+  return Promise.resolve(mail.handlers['mail.sync']({ accountId, path: FOLDER, cursor, limit: 1000 }, ctx()))
+}
+
+async function syncAll(mail: ReturnType<typeof createMailService>, db: QuireDatabase, accountId: AccountId): Promise<FolderCursor> {
+  let delta = await sync(mail, accountId, null)
+  await applyDelta(db, accountId, FOLDER, delta)
+  while (delta.more) {
+    delta = await sync(mail, accountId, delta.cursor)
+    await applyDelta(db, accountId, FOLDER, delta)
+  }
+  let cursor = delta.cursor
+  while (!cursor.backfillDone) {
+    const older = await Promise.resolve(mail.handlers['mail.backfill']({ accountId, path: FOLDER, cursor, limit: 5000, since: null }, ctx()))
+    await applyDelta(db, accountId, FOLDER, older)
+    cursor = older.cursor
+  }
+  return cursor
+}
