@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AccountId } from '../domain/account'
-import { Directory, DirectoryEntry, DirectorySettings } from '../domain/directory'
+import { Directory, DirectoryAttributes, DirectoryEntry, DirectorySettings } from '../domain/directory'
 import { ConnectionCheck } from './accounts'
 import { event, procedure } from './define'
 
@@ -14,6 +14,8 @@ export const directoryContract = {
   'directory.add': procedure({ input: z.object({ settings: DirectorySettings, password: Password.optional() }).strict(), output: Directory }),
   'directory.update': procedure({ input: z.object({ id: AccountId, settings: DirectorySettings, password: Password.optional() }).strict(), output: Directory }),
   'directory.remove': procedure({ input: z.object({ id: AccountId }).strict(), output: z.object({}) }),
+  /** The attribute mappings the server types start from (the settings form fills them in). */
+  'directory.presets': procedure({ input: z.object({}).strict(), output: z.object({ openldap: DirectoryAttributes, activedirectory: DirectoryAttributes }) }),
   /** The list whenever it changes (first event: the current list). */
   'directory.changed': event({ input: z.object({}).strict(), payload: z.array(Directory) }),
   /** Connects (TLS verified), binds and runs one search with these settings; an untrusted certificate comes back to be shown. */
