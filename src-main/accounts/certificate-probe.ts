@@ -35,7 +35,7 @@ export async function probeCertificate(
       tlsSocket = await handshake(connectTls(tlsOptions(plain)), timeout)
     }
     const raw = tlsSocket.getPeerX509Certificate()
-    return raw ? describe(raw, server, reason) : undefined
+    return raw ? describeCertificate(raw, server.host, server.port, reason) : undefined
   } catch {
     return undefined
   } finally {
@@ -44,10 +44,11 @@ export async function probeCertificate(
   }
 }
 
-function describe(cert: X509Certificate, server: ServerEndpoint, reason: string): CertificateInfo {
+/** What the user is shown before trusting a certificate presented at host:port. */
+export function describeCertificate(cert: X509Certificate, host: string, port: number, reason: string): CertificateInfo {
   return {
-    host: server.host,
-    port: server.port,
+    host,
+    port,
     subject: cert.subject.replaceAll('\n', ', '),
     issuer: cert.issuer.replaceAll('\n', ', '),
     fingerprint256: cert.fingerprint256,

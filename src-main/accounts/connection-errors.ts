@@ -47,7 +47,7 @@ function codesOf(error: unknown): string[] {
  * Turns what net, tls, imapflow and nodemailer throw into one typed error with a
  * message that says what to do. `server` names the server in that message.
  */
-export function toConnectionError(error: unknown, server: { host: string; port: number; protocol: 'IMAP' | 'SMTP' }): QuireError {
+export function toConnectionError(error: unknown, server: { host: string; port: number; protocol: 'IMAP' | 'SMTP' | 'CalDAV' | 'CardDAV' | 'LDAP' }): QuireError {
   if (error instanceof QuireError) return error
   const e = (error ?? {}) as NetworkishError
   const codes = codesOf(error)

@@ -1,4 +1,4 @@
-import type { X509Certificate } from 'node:crypto'
+import { describeCertificate } from '../accounts/certificate-probe'
 import type { CertificateInfo } from '../common/domain/account'
 import { presetAttributes, type DirectorySettings } from '../common/domain/directory'
 import type { Handlers } from '../rpc/router'
@@ -55,23 +55,9 @@ async function probeCertificate(settings: DirectorySettings, tls: TlsFor, reason
     const client = await openLdap({ ...settings, bindDn: null }, undefined, tls, settings.timeoutSeconds * 1000, false)
     const certificate = peerCertificate(client)
     await client.unbind().catch(() => {})
-    return certificate ? describe(certificate, host, port, reason) : undefined
+    return certificate ? describeCertificate(certificate, host, port, reason) : undefined
   } catch {
     return undefined
   }
 }
 
-function describe(cert: X509Certificate, host: string, port: number, reason: string): CertificateInfo {
-  return {
-    host,
-    port,
-    subject: cert.subject.replaceAll('\n', ', '),
-    issuer: cert.issuer.replaceAll('\n', ', '),
-    fingerprint256: cert.fingerprint256,
-    validFrom: new Date(cert.validFrom).toISOString(),
-    validTo: new Date(cert.validTo).toISOString(),
-    ...(cert.subjectAltName ? { altNames: cert.subjectAltName } : {}),
-    reason,
-    pem: cert.toString(),
-  }
-}

@@ -44,6 +44,5 @@ export function toDirectoryError(error: unknown, server: LdapServer): QuireError
   if (/Connection closed before message response/i.test(message)) {
     return new QuireError('TLS_FAILED', { message: `${where} closed the connection. Check ldap:// or ldaps:// and the port.`, details, cause: error })
   }
-  // connection-errors.ts names the protocol in its messages; LDAP is one more (its type lists the others)
-  return toConnectionError(error, { ...server, protocol: 'LDAP' } as unknown as Parameters<typeof toConnectionError>[1])
+  return toConnectionError(error, { ...server, protocol: 'LDAP' })
 }
