@@ -36,11 +36,12 @@ export const calendarContract = {
     output: z.object({}),
   }),
   /**
-   * Main's poll timer for every DAV account with calendars (its syncIntervalSeconds): an event per
-   * tick says it is time to sync, and when the next tick is due (the UI shows it).
+   * Main's poll timer for every DAV account with calendars (its syncIntervalSeconds): at subscribe,
+   * one event per account says when its next check is (`due` false); then each tick says it is time
+   * to sync (`due` true) and when the next one is (the UI shows it).
    */
   'calendar.watch': event({
     input: z.object({}).strict(),
-    payload: z.object({ accountId: AccountId, nextCheckAt: z.number() }),
+    payload: z.object({ accountId: AccountId, nextCheckAt: z.number(), due: z.boolean() }),
   }),
 }
