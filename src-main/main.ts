@@ -7,6 +7,9 @@ import { DavAccountRegistry } from './accounts/dav-account-registry'
 import { davAccountsHandlers } from './accounts/dav-accounts-service'
 import type { CredentialVault } from './accounts/vault'
 import { appHandlers } from './app-service'
+import { createComposeService } from './compose/compose-service'
+import { crashHookFromEnvironment, type CrashHook } from './compose/crash-hook'
+import { OutboxJournal } from './compose/outbox-journal'
 import { CalDavService } from './dav/caldav/caldav-service'
 import { calendarHandlers } from './dav/caldav/calendar-handlers'
 import { CalendarWatch } from './dav/caldav/calendar-watch'
@@ -17,6 +20,7 @@ import { DirectoryRegistry } from './directory/directory-registry'
 import { DirectoryService } from './directory/directory-service'
 import { createMailService, type MailServiceOptions } from './mail/mail-service'
 import { createRouter, type Handlers, type Router, type RouterOptions } from './rpc/router'
+import { CertificateStore, SmimeService, smimeHandlers } from './smime'
 
 export interface AppOptions {
   mode: 'electron' | 'web'
@@ -27,12 +31,16 @@ export interface AppOptions {
   /** options every outgoing socket gets (tests inject a resolver) */
   netOptions?: ConnectionOptions
   mail?: MailServiceOptions
+  /** test only: where a send stops dead (see compose/crash-hook.ts); by default from QUIRE_TEST_CRASH_AT */
+  crashAt?: CrashHook
 }
 
 export interface App {
   router: Router
   accounts: AccountRegistry
   davAccounts: DavAccountRegistry
+  /** S/MIME with the keys only main holds: compose protects messages, the reader opens them */
+  smime: SmimeService
   close(): Promise<void>
 }
 
@@ -48,8 +56,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     trust,
     ...(options.netOptions ? { netOptions: options.netOptions } : {}),
   })
+  const certificates = await CertificateStore.open({ file: join(options.dataDir, 'smime.json'), vault: options.vault, identities: accounts })
+  const smime = new SmimeService(certificates)
   const davAccounts = await DavAccountRegistry.open({ file: join(options.dataDir, 'dav-accounts.json'), vault: options.vault, mail: accounts })
   const mail = createMailService(accounts, options.mail)
+  const compose = createComposeService(accounts, mail, {
+    journal: await OutboxJournal.open(join(options.dataDir, 'outbox-journal.json')),
+    crashAt: options.crashAt ?? crashHookFromEnvironment(),
+  })
   const davClientOptions = {
     tls: (host: string, port: number) => accounts.tlsOptions(host, port),
     ...(options.netOptions?.lookup ? { lookup: options.netOptions.lookup } : {}),
@@ -65,6 +79,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...accountsHandlers(accounts, trust),
     ...davAccountsHandlers(davAccounts),
     ...mail.handlers,
+    ...compose.handlers,
     ...calendarHandlers({
       caldav,
       watch: calendarWatch,
@@ -73,6 +88,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
     ...contactsHandlers(carddav),
     ...directoryHandlers(directories, directory, directoryTls),
+    ...smimeHandlers(certificates),
   }
   const router = createRouter(handlers, {
     onInternalError: (error, name) => console.error(`[quire] ${name} failed:`, error instanceof Error ? error.stack : error),
@@ -82,11 +98,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     router,
     accounts,
     davAccounts,
+    smime,
     async close() {
       calendarWatch.close()
       caldav.close()
       carddav.close()
       directory.close()
+      compose.close()
       await mail.close()
     },
   }

@@ -37,7 +37,8 @@ export function htmlToText(html: string): string {
   )
 }
 
-function decodeEntities(text: string): string {
+/** HTML character references (named ones common in mail, decimal and hex) as the characters they stand for. */
+export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+\d*);?/gi, (match, entity: string) => {
     if (entity[0] === '#') {
       const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10)

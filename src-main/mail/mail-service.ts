@@ -1,3 +1,4 @@
+import type { ImapFlow } from 'imapflow'
 import { QuireError } from '../common/contract'
 import type { Account, AccountId } from '../common/domain/account'
 import type { AccountAccess } from '../accounts/account-access'
@@ -16,7 +17,15 @@ export type { MailServiceOptions } from './mail-service-options'
 
 export type MailHandlers = Pick<Handlers, 'mail.folders' | 'mail.sync' | 'mail.backfill' | 'mail.body' | 'mail.attachment' | 'mail.apply' | 'mail.changed' | 'mail.status'>
 
-export interface MailService {
+/** What another service in main may do over an account's IMAP connections (compose files Sent and Drafts this way). */
+export interface ImapAccess {
+  /** Runs `work` on one of the account's pooled connections, with `path` selected when given; errors come back typed. */
+  withImap<T>(accountId: AccountId, path: string | null, signal: AbortSignal, work: (client: ImapFlow) => Promise<T>): Promise<T>
+  /** Tells the store that `path` changed (as IDLE would), so it syncs the folder now rather than at the next poll. */
+  changed(accountId: AccountId, path: string): void
+}
+
+export interface MailService extends ImapAccess {
   handlers: MailHandlers
   /** Ends every connection, timer and subscription. */
   close(): Promise<void>
@@ -100,6 +109,9 @@ export function createMailService(accounts: AccountAccess, serviceOptions: MailS
 
   return {
     handlers,
+    withImap: (accountId, path, signal, work) =>
+      path === null ? sessionOf(accountId).withConnection(signal, work) : sessionOf(accountId).withFolder(path, signal, null, (client) => work(client)),
+    changed: (accountId, path) => events.changed({ accountId, path, reason: 'exists' }),
     async close() {
       closed = true
       stopFollowing()

@@ -14,9 +14,10 @@ export interface WebMode {
 }
 
 /** Starts the built web mode the way `npm run serve` does and waits for its QUIRE_URL line. */
-export async function startWebMode(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<WebMode> {
+export async function startWebMode(options: { dataDir?: string; env?: Record<string, string>; port?: number } = {}): Promise<WebMode> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'quire-e2e-'))
-  const child = spawn(process.execPath, [join(root, 'out/server/serve.js'), '--port', '0', '--data-dir', dataDir], {
+  // QUIRE_E2E_SERVER: another build's serve.js (its renderer beside it in ../web), so a build in progress elsewhere is not disturbed
+  const child = spawn(process.execPath, [process.env.QUIRE_E2E_SERVER ?? join(root, 'out/server/serve.js'), '--port', String(options.port ?? 0), '--data-dir', dataDir], {
     cwd: root,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],

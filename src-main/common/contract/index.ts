@@ -2,10 +2,12 @@ import type { z } from 'zod'
 import { accountsContract } from './accounts'
 import { appContract } from './app'
 import { calendarContract } from './calendar'
+import { composeContract } from './compose'
 import { contactsContract } from './contacts'
 import { davAccountsContract } from './dav-accounts'
 import { directoryContract } from './directory'
 import { mailContract } from './mail'
+import { smimeContract } from './smime'
 import type { EventDef, ProcedureDef } from './define'
 
 /** Every procedure and event main offers the renderer. */
@@ -14,9 +16,11 @@ export const contract = {
   ...accountsContract,
   ...davAccountsContract,
   ...mailContract,
+  ...composeContract,
   ...calendarContract,
   ...contactsContract,
   ...directoryContract,
+  ...smimeContract,
 }
 
 export type Contract = typeof contract

@@ -1,0 +1,71 @@
+import { z } from 'zod'
+
+/**
+ * RFC 5322 §3.6.4 msg-id, angle brackets included. A draft gets its Message-ID when it is created
+ * and keeps it through every save and every send attempt: that is what makes a retry idempotent.
+ */
+export const MessageId = z
+  .string()
+  .max(250)
+  .regex(/^<[^<>\s@"]+@[^<>\s@"]+>$/, 'A Message-ID looks like <id@host>')
+export type MessageId = z.infer<typeof MessageId>
+
+/** RFC 5321 §4.5.3.1.3: a path is at most 256 octets; the check is loose on purpose (the server decides). */
+export const EmailAddress = z
+  .string()
+  .trim()
+  .min(3)
+  .max(254)
+  .regex(/^[^\s<>@",;]+@[^\s<>@",;]+$/, 'Not an email address')
+
+export const Mailbox = z.object({ name: z.string().max(200), address: EmailAddress })
+export type Mailbox = z.infer<typeof Mailbox>
+
+/** A file that goes with the message; its bytes travel with the draft (base64), so nothing refers to a message that may move. */
+export const DraftAttachment = z.object({
+  filename: z.string().min(1).max(255),
+  contentType: z.string().min(3).max(200),
+  base64: z.string(),
+})
+export type DraftAttachment = z.infer<typeof DraftAttachment>
+
+/**
+ * Everything main needs to build the message. `html` is the editor's (sanitised) markup, with
+ * inline images as data: URLs; main turns them into multipart/related parts referenced by cid:
+ * and generates the plain-text alternative. In plain-text mode `html` is null and `text` is the body.
+ */
+export const Draft = z.object({
+  messageId: MessageId,
+  from: Mailbox,
+  replyTo: z.array(Mailbox).max(20).default([]),
+  to: z.array(Mailbox).max(1000).default([]),
+  cc: z.array(Mailbox).max(1000).default([]),
+  bcc: z.array(Mailbox).max(1000).default([]),
+  subject: z.string().max(4000),
+  html: z.string().nullable(),
+  text: z.string().default(''),
+  attachments: z.array(DraftAttachment).max(200).default([]),
+  /** RFC 5322 §3.6.4: the message this answers, and the thread's References (oldest first) */
+  inReplyTo: MessageId.nullable().default(null),
+  references: z.array(MessageId).max(200).default([]),
+})
+export type Draft = z.infer<typeof Draft>
+export type DraftInput = z.input<typeof Draft>
+
+/** Where a Sent copy came from: Quire appended it, the server filed it itself (Gmail, Exchange …), or it was there from an earlier attempt. */
+export const SentCopy = z.enum(['appended', 'server', 'earlier'])
+
+export const SendOutcome = z.object({
+  messageId: MessageId,
+  /** the recipients the server accepted */
+  accepted: z.array(z.string()),
+  /** the Date header of what went out (ms since the epoch) */
+  date: z.number(),
+  sentCopy: SentCopy,
+  sentPath: z.string(),
+})
+export type SendOutcome = z.infer<typeof SendOutcome>
+
+/** One recipient the submission server refused, in its own words (RFC 5321 §4.2 reply). */
+export const RefusedRecipient = z.object({ address: z.string(), code: z.number().int().nullable(), response: z.string() })
+export type RefusedRecipient = z.infer<typeof RefusedRecipient>

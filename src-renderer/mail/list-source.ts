@@ -1,0 +1,98 @@
+import { Dexie } from 'dexie'
+import type { AccountId } from '../../src-main/common/domain/account'
+import type { SpecialUse } from '../../src-main/common/domain/mail'
+import type { FolderRow, MessageKey, QuireDatabase } from '../store/database'
+import { inSyncOrder, roleOf } from '../store/folders'
+import type { Mailbox, UnifiedView } from './mailbox'
+
+/** A message of a list, with the date it sorts by (RFC 3501 INTERNALDATE: when it arrived). */
+export interface DatedKey {
+  key: MessageKey
+  date: number
+}
+
+/** Folders whose messages are copies or leftovers: views across folders leave them out. */
+const NOT_IN_SMART_VIEWS: ReadonlySet<SpecialUse> = new Set(['trash', 'junk', 'all', 'flagged'])
+
+/** Merges lists that are each newest first into one newest-first list (ties keep list order). */
+export function mergeNewestFirst(lists: readonly DatedKey[][]): DatedKey[] {
+  const nonEmpty = lists.filter((list) => list.length > 0)
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? []
+  const merged: DatedKey[] = []
+  const at = nonEmpty.map(() => 0)
+  for (;;) {
+    let best = -1
+    for (let i = 0; i < nonEmpty.length; i++) {
+      const candidate = nonEmpty[i]![at[i]!]
+      if (candidate && (best < 0 || candidate.date > nonEmpty[best]![at[best]!]!.date)) best = i
+    }
+    if (best < 0) return merged
+    merged.push(nonEmpty[best]![at[best]!]!)
+    at[best]!++
+  }
+}
+
+/** One folder newest first, by one walk of the date index (index keys and primary keys side by side). */
+async function folderDated(db: QuireDatabase, accountId: AccountId, path: string): Promise<DatedKey[]> {
+  const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, Dexie.maxKey]).reverse()
+  const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
+  return keys.map((key, i) => ({ key, date: (indexKeys[i] as unknown as [AccountId, string, number])[2] }))
+}
+
+function smartFolders(folders: readonly FolderRow[]): FolderRow[] {
+  return folders.filter((folder) => folder.selectable && folder.syncEnabled && !NOT_IN_SMART_VIEWS.has(roleOf(folder) as SpecialUse))
+}
+
+async function unifiedRole(db: QuireDatabase, folders: readonly FolderRow[], role: 'inbox' | 'drafts' | 'sent'): Promise<DatedKey[]> {
+  const byAccount = new Map<AccountId, FolderRow>()
+  for (const folder of inSyncOrder(folders.filter((f) => roleOf(f) === role))) if (!byAccount.has(folder.accountId)) byAccount.set(folder.accountId, folder)
+  return mergeNewestFirst(await Promise.all([...byAccount.values()].map((folder) => folderDated(db, folder.accountId, folder.path))))
+}
+
+async function unread(db: QuireDatabase, folders: readonly FolderRow[]): Promise<DatedKey[]> {
+  const lists = await Promise.all(
+    smartFolders(folders).map(async (folder) => {
+      const rows = await db.messages.where('[accountId+path+unread]').equals([folder.accountId, folder.path, 1]).toArray()
+      return rows.map((row): DatedKey => ({ key: [row.accountId, row.path, row.uid], date: row.internalDate })).sort((a, b) => b.date - a.date)
+    }),
+  )
+  return mergeNewestFirst(lists)
+}
+
+async function flagged(db: QuireDatabase, folders: readonly FolderRow[]): Promise<DatedKey[]> {
+  const shown = new Set(smartFolders(folders).map((folder) => JSON.stringify([folder.accountId, folder.path])))
+  const range = () => db.messages.where('[flagged+internalDate]').between([1, Dexie.minKey], [1, Dexie.maxKey]).reverse()
+  const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
+  return keys.flatMap((key, i) => (shown.has(JSON.stringify([key[0], key[1]])) ? [{ key, date: (indexKeys[i] as unknown as [number, number])[1] }] : []))
+}
+
+async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<DatedKey[]> {
+  const folders = await db.folders.toArray()
+  switch (view) {
+    case 'inbox':
+    case 'drafts':
+    case 'sent':
+      return unifiedRole(db, folders, view)
+    case 'unread':
+      return unread(db, folders)
+    case 'flagged':
+      return flagged(db, folders)
+  }
+}
+
+/**
+ * Every message a mailbox shows, newest first, as keys: the list renders rows from them only for
+ * what is on screen, so a folder of 100k messages costs one index walk, never 100k rows. Run it
+ * in `liveQuery` to follow the cache. Search results come from the search index instead.
+ */
+export function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>): Promise<DatedKey[]> {
+  return db.transaction('r', [db.messages, db.folders], () =>
+    mailbox.kind === 'folder' ? folderDated(db, mailbox.accountId, mailbox.path) : unifiedView(db, mailbox.view),
+  )
+}
+
+/** A key as one string, for sets and maps (a message key is an array, compared by identity otherwise). */
+export function keyId(key: MessageKey): string {
+  // IMAP mailbox names cannot contain NUL, so it separates the parts unambiguously
+  return `${key[0]}\u0000${key[1]}\u0000${key[2]}`
+}

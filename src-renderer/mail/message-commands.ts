@@ -1,0 +1,100 @@
+import type { MessageKey, MessageRow } from '../store/database'
+import type { MessageRef } from '../store/mail-actions'
+import type { Store } from '../store/open-store'
+import { mailState } from './mail-state.svelte'
+
+const refOf = (key: MessageKey): MessageRef => ({ accountId: key[0], path: key[1], uid: key[2] })
+
+const count = (n: number) => (n === 1 ? '1 message' : `${n} messages`)
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+async function rowsOf(store: Store, keys: readonly MessageKey[]): Promise<MessageRow[]> {
+  return (await store.db.messages.bulkGet([...keys])).filter((row): row is MessageRow => row !== undefined)
+}
+
+/**
+ * Runs one user action on the targets through `MailActions` (so it applies at once and reaches the
+ * server through the task queue, offline or not) and reports it in a toast. An action that takes
+ * the messages out of the list moves the reader to the next message.
+ */
+async function perform(
+  label: (n: number) => string,
+  act: (store: Store, refs: MessageRef[]) => Promise<void>,
+  options: { leaves: boolean; keys?: readonly MessageKey[] },
+): Promise<void> {
+  const store = mailState.store
+  const keys = options.keys ?? mailState.targets()
+  if (!store || keys.length === 0) return
+  const next = options.leaves ? mailState.neighbourAfter(keys) : null
+  try {
+    await act(store, keys.map(refOf))
+  } catch (error) {
+    mailState.toast(errorText(error), { tone: 'error' })
+    return
+  }
+  if (options.leaves) {
+    if (next) mailState.open(next)
+    else mailState.clearSelection()
+  }
+  mailState.toast(label(keys.length), { undo: true })
+}
+
+export const messageCommands = {
+  markRead: (keys?: readonly MessageKey[]) =>
+    perform((n) => `Marked ${count(n)} as read`, (store, refs) => store.actions.markRead(refs), { leaves: false, ...(keys ? { keys } : {}) }),
+
+  /** Quietly, as the reader does after the delay: no toast, nothing to undo on screen. */
+  async markReadQuietly(key: MessageKey): Promise<void> {
+    const store = mailState.store
+    if (!store) return
+    const [row] = await rowsOf(store, [key])
+    if (row?.unread) await store.actions.markRead([refOf(key)]).catch((error: unknown) => mailState.toast(errorText(error), { tone: 'error' }))
+  },
+
+  /** Shift+U and the toolbar: unread if any target is read, otherwise read. */
+  async toggleRead(): Promise<void> {
+    const store = mailState.store
+    const keys = mailState.targets()
+    if (!store || keys.length === 0) return
+    const anyRead = (await rowsOf(store, keys)).some((row) => !row.unread)
+    if (anyRead) await perform((n) => `Marked ${count(n)} as unread`, (s, refs) => s.actions.markUnread(refs), { leaves: false, keys })
+    else await perform((n) => `Marked ${count(n)} as read`, (s, refs) => s.actions.markRead(refs), { leaves: false, keys })
+  },
+
+  async toggleFlag(): Promise<void> {
+    const store = mailState.store
+    const keys = mailState.targets()
+    if (!store || keys.length === 0) return
+    const allFlagged = (await rowsOf(store, keys)).every((row) => row.flagged)
+    if (allFlagged) await perform((n) => `Unflagged ${count(n)}`, (s, refs) => s.actions.unflag(refs), { leaves: false, keys })
+    else await perform((n) => `Flagged ${count(n)}`, (s, refs) => s.actions.flag(refs), { leaves: false, keys })
+  },
+
+  archive: () => perform((n) => `Archived ${count(n)}`, (store, refs) => store.actions.archive(refs), { leaves: true }),
+  delete: () => perform((n) => `Moved ${count(n)} to Trash`, (store, refs) => store.actions.delete(refs), { leaves: true }),
+  junk: () => perform((n) => `Moved ${count(n)} to Junk`, (store, refs) => store.actions.markJunk(refs), { leaves: true }),
+  notJunk: (keys?: readonly MessageKey[]) =>
+    perform((n) => `Marked ${count(n)} as not junk`, (store, refs) => store.actions.markNotJunk(refs), { leaves: true, ...(keys ? { keys } : {}) }),
+
+  /** Moves the targets of one account to its folder `path`. */
+  moveTo: (path: string, folderName: string) => perform((n) => `Moved ${count(n)} to ${folderName}`, (store, refs) => store.actions.move(refs, path), { leaves: true }),
+
+  async undo(): Promise<void> {
+    const store = mailState.store
+    if (!store) return
+    const label = store.actions.undoable.get()
+    if (!label) {
+      mailState.toast('Nothing to undo')
+      return
+    }
+    try {
+      const undone = await store.actions.undoLast()
+      mailState.toast(undone ? `Undid “${label}”` : `“${label}” could not be undone`, { tone: undone ? 'info' : 'error' })
+    } catch (error) {
+      mailState.toast(errorText(error), { tone: 'error' })
+    }
+  },
+}

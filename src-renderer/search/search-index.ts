@@ -1,0 +1,184 @@
+import { Dexie, type DBCore, type DBCoreMutateRequest, type Table } from 'dexie'
+import type { Bit, BodyRow, MessageKey, MessageRow, QuireDatabase } from '../store/database'
+import { htmlText, wordSet } from './tokenize'
+
+/** One message's words, keyed like the message it indexes. */
+export interface IndexEntry {
+  accountId: MessageRow['accountId']
+  path: string
+  uid: number
+  words: string[]
+  /** 1 once the cached body's words are in */
+  body: Bit
+}
+
+/**
+ * The local full-text index, in a database of its own beside the store's (the store's schema
+ * stays the store's): one entry per cached message, with a multi-entry index on its words so a
+ * word prefix is one index range.
+ */
+class SearchDatabase extends Dexie {
+  declare readonly entries: Table<IndexEntry, MessageKey>
+
+  constructor(name: string) {
+    super(name)
+    this.version(1).stores({ entries: '[accountId+path+uid], *words, body' })
+  }
+}
+
+const BATCH = 400
+const FLUSH_DELAY_MS = 120
+
+const keyOf = (row: { accountId: MessageRow['accountId']; path: string; uid: number }): MessageKey => [row.accountId, row.path, row.uid]
+const idOf = (key: MessageKey) => JSON.stringify(key)
+
+/** The words a message is found by: its headers, snippet and, once cached, its body. */
+export function entryFor(message: MessageRow, body: BodyRow | undefined): IndexEntry {
+  const people = [...message.from, ...message.to, ...message.cc].flatMap((address) => [address.name, address.address])
+  const bodyText = body ? (body.text ?? (body.html ? htmlText(body.html) : '')) : ''
+  const attachments = body ? body.attachments.map((attachment) => attachment.filename) : []
+  return {
+    accountId: message.accountId,
+    path: message.path,
+    uid: message.uid,
+    words: wordSet([message.subject, ...people, message.snippet, ...attachments, bodyText]),
+    body: body ? 1 : 0,
+  }
+}
+
+/**
+ * Keeps the index in step with the store: a Dexie middleware on the store's database notes which
+ * messages and bodies every write touched (sync deltas, user actions, bodies fetched), and shortly
+ * after, in batches, those entries are rebuilt from what the store then holds — so the index
+ * follows whatever actually committed. At start it catches up with what changed while it was not
+ * watching.
+ */
+export class SearchIndex {
+  readonly db: SearchDatabase
+  private store: QuireDatabase | undefined
+  private readonly dirty = new Set<string>()
+  private readonly droppedRanges: [unknown, unknown][] = []
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private running: Promise<void> = Promise.resolve()
+  private readonly flushed = new Set<() => void>()
+
+  constructor(name = 'quire-search') {
+    this.db = new SearchDatabase(name)
+  }
+
+  /** Installs the middleware; call before the store's database opens. */
+  attach(store: QuireDatabase): void {
+    this.store = store
+    store.use({
+      stack: 'dbcore',
+      name: 'quire-search-index',
+      create: (down: DBCore): DBCore => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name)
+          if (name !== 'messages' && name !== 'bodies') return table
+          return {
+            ...table,
+            mutate: async (request) => {
+              const result = await table.mutate(request)
+              this.note(request)
+              return result
+            },
+          }
+        },
+      }),
+    })
+  }
+
+  private note(request: DBCoreMutateRequest): void {
+    switch (request.type) {
+      case 'add':
+      case 'put':
+        for (const value of request.values as { accountId: MessageRow['accountId']; path: string; uid: number }[]) this.dirty.add(idOf(keyOf(value)))
+        break
+      case 'delete':
+        for (const key of request.keys as MessageKey[]) this.dirty.add(idOf(key))
+        break
+      case 'deleteRange':
+        // DBCoreRangeType.Any (3) is a whole-table clear
+        this.droppedRanges.push(request.range.type === 3 ? [Dexie.minKey, Dexie.maxKey] : [request.range.lower, request.range.upper])
+        break
+    }
+    this.schedule()
+  }
+
+  private schedule(): void {
+    if (this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.running = this.running.then(() => this.flush()).catch((error: unknown) => console.error('Quire search index:', error))
+    }, FLUSH_DELAY_MS)
+  }
+
+  /** Calls `listener` after each batch of changes reached the index (open searches run again); returns the unsubscriber. */
+  onFlushed(listener: () => void): () => void {
+    this.flushed.add(listener)
+    return () => this.flushed.delete(listener)
+  }
+
+  /** Resolves once every change noted so far is in the index. */
+  async settled(): Promise<void> {
+    while (this.timer || this.dirty.size > 0 || this.droppedRanges.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS))
+      await this.running
+    }
+    await this.running
+  }
+
+  private async flush(): Promise<void> {
+    for (const [lower, upper] of this.droppedRanges.splice(0)) {
+      await this.db.entries.where('[accountId+path+uid]').between(lower, upper, true, true).delete()
+    }
+    while (this.dirty.size > 0) {
+      const batch = [...this.dirty].slice(0, BATCH)
+      for (const id of batch) this.dirty.delete(id)
+      await this.reindex(batch.map((id) => JSON.parse(id) as MessageKey))
+    }
+    for (const listener of [...this.flushed]) listener()
+  }
+
+  /** Rebuilds the entries of these messages from the store (or drops them when the message is gone). */
+  async reindex(keys: readonly MessageKey[]): Promise<void> {
+    const store = this.store
+    if (!store || keys.length === 0) return
+    const [messages, bodies] = await store.transaction('r', [store.messages, store.bodies], () => Promise.all([store.messages.bulkGet([...keys]), store.bodies.bulkGet([...keys])]))
+    const entries: IndexEntry[] = []
+    const gone: MessageKey[] = []
+    keys.forEach((key, i) => {
+      const message = messages[i]
+      if (message) entries.push(entryFor(message, bodies[i]))
+      else gone.push(key)
+    })
+    await this.db.transaction('rw', this.db.entries, async () => {
+      await this.db.entries.bulkDelete(gone)
+      await this.db.entries.bulkPut(entries)
+    })
+  }
+
+  /**
+   * Catches up with the store: indexes cached messages the index lacks (or whose body arrived
+   * since), drops entries of messages no longer cached. Runs in batches, so the UI stays responsive.
+   */
+  async catchUp(): Promise<void> {
+    const store = this.store
+    if (!store) return
+    const [messageKeys, entryKeys, bodyKeys, withoutBody] = await Promise.all([
+      store.messages.toCollection().primaryKeys(),
+      this.db.entries.toCollection().primaryKeys(),
+      store.bodies.toCollection().primaryKeys(),
+      this.db.entries.where('body').equals(0).primaryKeys(),
+    ])
+    const indexed = new Set(entryKeys.map(idOf))
+    const cached = new Set(messageKeys.map(idOf))
+    const lacksBody = new Set(withoutBody.map(idOf))
+    for (const key of messageKeys) if (!indexed.has(idOf(key))) this.dirty.add(idOf(key))
+    for (const key of bodyKeys) if (lacksBody.has(idOf(key))) this.dirty.add(idOf(key))
+    for (const key of entryKeys) if (!cached.has(idOf(key))) this.dirty.add(idOf(key))
+    this.schedule()
+  }
+}

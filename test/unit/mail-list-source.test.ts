@@ -1,0 +1,70 @@
+import 'fake-indexeddb/auto'
+import type { AccountId } from '../../src-main/common/domain/account'
+import { keyId, mailboxKeys, mergeNewestFirst } from '../../src-renderer/mail/list-source'
+import { account, accountId, FakeMain, header, stopStores, storeOnFakeMain } from './store-fake-main'
+
+afterEach(stopStores)
+
+const second = 'account-two' as AccountId
+const at = (day: number) => Date.UTC(2026, 1, day)
+
+/** Two accounts with an INBOX, Archive, Trash and Junk each, synced into a fresh store. */
+async function twoAccounts() {
+  const main = new FakeMain()
+  main.accounts = [account(), { ...account(second), name: 'Home' }]
+  for (const id of [accountId, second]) {
+    main.folder('INBOX', { account: id })
+    main.folder('Archive', { account: id, specialUse: 'archive' })
+    main.folder('Trash', { account: id, specialUse: 'trash' })
+    main.folder('Junk', { account: id, specialUse: 'junk' })
+  }
+  main.deliver('INBOX', [header({ subject: 'w1', internalDate: at(1) }), header({ subject: 'w3', internalDate: at(3), flags: ['\\Seen', '\\Flagged'] })])
+  main.deliver('INBOX', [header({ subject: 'h2', internalDate: at(2) }), header({ subject: 'h4', internalDate: at(4), flags: ['\\Seen'] })], second)
+  main.deliver('Archive', [header({ subject: 'a5', internalDate: at(5), flags: ['\\Flagged'] })])
+  main.deliver('Trash', [header({ subject: 't6', internalDate: at(6), flags: ['\\Flagged'] })])
+  main.deliver('Junk', [header({ subject: 'j7', internalDate: at(7) })], second)
+  const store = storeOnFakeMain({}, main)
+  await store.coordinator.start()
+  await store.coordinator.idle()
+  return store
+}
+
+async function subjects(db: Awaited<ReturnType<typeof twoAccounts>>['db'], keys: Awaited<ReturnType<typeof mailboxKeys>>) {
+  const rows = await db.messages.bulkGet(keys.map((entry) => entry.key))
+  return rows.map((row) => row?.subject)
+}
+
+describe('mailbox lists', () => {
+  it('merges lists that are each newest first', () => {
+    const key = (uid: number) => [accountId, 'INBOX', uid] as [AccountId, string, number]
+    const merged = mergeNewestFirst([
+      [{ key: key(1), date: 9 }, { key: key(2), date: 4 }],
+      [],
+      [{ key: key(3), date: 7 }, { key: key(4), date: 4 }, { key: key(5), date: 1 }],
+    ])
+    expect(merged.map((entry) => entry.key[2])).toEqual([1, 3, 2, 4, 5])
+  })
+
+  it('lists one folder newest first, and the unified inbox across accounts', async () => {
+    const { db } = await twoAccounts()
+    expect(await subjects(db, await mailboxKeys(db, { kind: 'folder', accountId, path: 'INBOX' }))).toEqual(['w3', 'w1'])
+    expect(await subjects(db, await mailboxKeys(db, { kind: 'unified', view: 'inbox' }))).toEqual(['h4', 'w3', 'h2', 'w1'])
+  })
+
+  it('leaves Trash and Junk out of Unread and Flagged', async () => {
+    const { db } = await twoAccounts()
+    expect(await subjects(db, await mailboxKeys(db, { kind: 'unified', view: 'unread' }))).toEqual(['a5', 'h2', 'w1'])
+    expect(await subjects(db, await mailboxKeys(db, { kind: 'unified', view: 'flagged' }))).toEqual(['a5', 'w3'])
+  })
+
+  it('follows the cache: a flag change moves a message in and out of Flagged', async () => {
+    const { db, coordinator } = await twoAccounts()
+    const [w1] = await mailboxKeys(db, { kind: 'folder', accountId, path: 'INBOX' }).then((keys) => keys.slice(1))
+    await coordinator.actions.flag([{ accountId, path: 'INBOX', uid: w1!.key[2] }])
+    expect(await subjects(db, await mailboxKeys(db, { kind: 'unified', view: 'flagged' }))).toEqual(['a5', 'w3', 'w1'])
+  })
+
+  it('names keys unambiguously', () => {
+    expect(keyId([accountId, 'a', 1])).not.toBe(keyId([accountId, 'a\u00001', 1]))
+  })
+})
