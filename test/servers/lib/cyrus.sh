@@ -52,8 +52,10 @@ CONF
 }
 
 cyrus_start() {
-  # Cyrus logs only to syslog (there is no /dev/log here): DIR/logs/cyrus.log holds just the master's output
-  nohup /usr/lib/cyrus/bin/master -C "$DIR/cyrus/imapd.conf" -M "$DIR/cyrus/cyrus.conf" -p "$DIR/cyrus/run/master.pid" -D \
+  # Cyrus logs only to syslog (there is no /dev/log here): DIR/logs/cyrus.log holds just the master's output.
+  # Its own session: on SIGTERM Cyrus's master signals its whole process group, which would otherwise be
+  # the caller's and take down every other stack's Cyrus with it (setsid execs in place, so $! stays its PID).
+  nohup setsid /usr/lib/cyrus/bin/master -C "$DIR/cyrus/imapd.conf" -M "$DIR/cyrus/cyrus.conf" -p "$DIR/cyrus/run/master.pid" -D \
     >> "$DIR/logs/cyrus.log" 2>&1 < /dev/null &
   record_pid cyrus $!
   wait_port cyrus "$CYRUS_HTTP_PORT" 20
