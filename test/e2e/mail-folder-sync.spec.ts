@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { addAccount, appendTo, compose, emptyMailbox, expect, test } from './support/mail-fixtures'
+import { addAccount, compose, emptyMailbox, expect, imapPeer, test } from './support/mail-fixtures'
 
 test.use({ trace: 'off' })
 
@@ -24,10 +24,13 @@ test('the user chooses which folders stay offline and how far back', async ({ ap
   const alice = stack.users.alice
   await emptyMailbox(stack, alice)
   const day = 86_400_000
-  await appendTo(stack, alice, 'Archive', [
-    await compose({ from: 'dana@example.test', to: alice.email, subject: 'Archived last week', text: 'recent', date: new Date(Date.now() - 7 * day) }),
-    await compose({ from: 'dana@example.test', to: alice.email, subject: 'Archived two years ago', text: 'old', date: new Date(Date.now() - 730 * day) }),
-  ])
+  // the sync window compares INTERNALDATE (RFC 3501 SINCE), so the messages are filed with theirs
+  const peer = await imapPeer(stack, alice)
+  for (const [subject, age] of [['Archived last week', 7], ['Archived two years ago', 730]] as const) {
+    const date = new Date(Date.now() - age * day)
+    await peer.append('Archive', await compose({ from: 'dana@example.test', to: alice.email, subject, text: subject, date }), [], date)
+  }
+  await peer.logout()
   await addAccount(webMode, stack, 'alice')
 
   await app.getByRole('link', { name: 'Settings' }).click()
