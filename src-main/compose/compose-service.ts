@@ -68,18 +68,26 @@ export function createComposeService(accounts: AccountAccess, imap: ImapAccess, 
     return path
   }
 
-  /** Runs `work` in the role's folder, finding the folder again once if it has gone away. */
-  const inFolder = async <T>(accountId: AccountId, role: FilingRole, signal: AbortSignal, work: (path: string, client: ImapFlow) => Promise<T>): Promise<T> => {
+  /** Runs `work` with the role's folder, finding the folder again once if it has gone away meanwhile. */
+  const withRole = async <T>(accountId: AccountId, role: FilingRole, signal: AbortSignal, work: (path: string) => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
       const path = await folderFor(accountId, role, signal)
       try {
-        return await imap.withImap(accountId, path, signal, (client) => work(path, client))
+        return await work(path)
       } catch (error) {
         if (attempt > 0 || !(error instanceof QuireError) || error.code !== 'NOT_FOUND') throw error
         folders.delete(`${accountId}\n${role}`)
       }
     }
   }
+
+  /** Runs `work` with the role's folder selected. */
+  const inFolder = <T>(accountId: AccountId, role: FilingRole, signal: AbortSignal, work: (path: string, client: ImapFlow) => Promise<T>): Promise<T> =>
+    withRole(accountId, role, signal, (path) => imap.withImap(accountId, path, signal, (client) => work(path, client)))
+
+  /** APPEND to the role's folder; the new UID when the server says it. */
+  const appendTo = (accountId: AccountId, role: FilingRole, raw: Buffer, flags: string[], date: Date, signal: AbortSignal) =>
+    withRole(accountId, role, signal, async (path) => ({ path, uid: await imap.withImap(accountId, null, signal, (client) => appendMessage(client, path, raw, flags, date)) }))
 
   const copiesIn = (accountId: AccountId, role: FilingRole, messageId: string, signal: AbortSignal) =>
     inFolder(accountId, role, signal, async (path, client) => ({ path, uids: await uidsWithMessageId(client, messageId) }))
@@ -99,9 +107,8 @@ export function createComposeService(accounts: AccountAccess, imap: ImapAccess, 
     // once the server has the message, the draft belongs to the outbox: a late autosave must not bring it back
     if (isSubmitted(journal.get(draft.messageId))) return { saved: false, path: null, uid: null }
     const { copy } = await buildMessage(draft, { date: new Date(wholeSeconds(now())) })
-    const path = await folderFor(accountId, 'drafts', signal)
     // RFC 3501 §2.3.2 \Draft; \Seen, so the user's own draft never counts as unread mail
-    const uid = await imap.withImap(accountId, null, signal, (client) => appendMessage(client, path, copy, ['\\Draft', '\\Seen'], new Date(now())))
+    const { path, uid } = await appendTo(accountId, 'drafts', copy, ['\\Draft', '\\Seen'], new Date(now()), signal)
     await removeCopies(accountId, 'drafts', draft.messageId, signal, uid ?? -1)
     imap.changed(accountId, path)
     return { saved: true, path, uid }
@@ -172,7 +179,7 @@ export function createComposeService(accounts: AccountAccess, imap: ImapAccess, 
       sentCopy = submittedNow ? 'server' : (entry.sentCopy ?? 'earlier')
       if (submittedNow) await journal.learnServerFilesSent(accountId)
     } else {
-      await imap.withImap(accountId, null, signal, (client) => appendMessage(client, found.path, copy, ['\\Seen'], date))
+      found = { ...found, path: (await appendTo(accountId, 'sent', copy, ['\\Seen'], date, signal)).path }
       sentCopy = 'appended'
     }
     imap.changed(accountId, found.path)

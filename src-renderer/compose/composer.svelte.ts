@@ -1,4 +1,5 @@
 import { liveQuery } from 'dexie'
+import type { AccountId } from '../../src-main/common/domain/account'
 import type { SendOutcome } from '../../src-main/common/domain/compose'
 import type { Client } from '../rpc/client'
 import { mainConnection } from '../shell/connection.svelte'
@@ -40,12 +41,16 @@ function loadUndoSeconds(): number {
 class Composer {
   /** the Message-ID of the draft open in the composer */
   openId = $state<string | null>(null)
+  /** the open draft was made by this opening: closed untouched, it is simply dropped */
+  fresh = $state<string | null>(null)
   /** the composer fills the content area instead of floating */
   expanded = $state(false)
   opening = $state(false)
   openError = $state<string | null>(null)
   outboxOpen = $state(false)
   outbox = $state.raw<OutboxRow[]>([])
+  /** drafts kept only on this device so far (written offline): the server's Drafts does not have their last words */
+  unsaved = $state.raw<DraftRow[]>([])
   toasts = $state<ComposeToast[]>([])
   undoSeconds = $state(loadUndoSeconds())
   ready = $state(false)
@@ -74,6 +79,10 @@ class Composer {
     const db = this.db
     await db.open()
     liveQuery(() => db.outbox.toArray()).subscribe({ next: (rows) => (this.outbox = rows.sort((a, b) => a.sendAt - b.sendAt)) })
+    liveQuery(async () => {
+      const queued = new Set(await db.outbox.toCollection().primaryKeys())
+      return (await db.drafts.orderBy('updatedAt').reverse().toArray()).filter((draft) => draft.savedRevision < draft.revision && !queued.has(draft.messageId))
+    }).subscribe({ next: (rows) => (this.unsaved = rows) })
     this.ready = true
     const client = await mainConnection.ready
     const store = await openStore(mainConnection.ready)
@@ -84,8 +93,13 @@ class Composer {
     })
     await this.sender.start()
     // the account (or the network) is back: what waits for it goes now, not at the end of its backoff
-    client.subscribe('mail.status', {}, { onEvent: (status) => status.state === 'online' && void this.sender?.retryNow(status.accountId) })
-    window.addEventListener('online', () => void this.sender?.retryNow())
+    const back = (accountId?: AccountId) => {
+      void this.sender?.retryNow(accountId)
+      void this.saveUnsaved(client)
+    }
+    client.subscribe('mail.status', {}, { onEvent: (status) => status.state === 'online' && back(status.accountId) })
+    window.addEventListener('online', () => back())
+    void this.saveUnsaved(client)
   }
 
   /** Opens the composer for what `options` asks (a new message, an answer, a forward, a draft to finish). */
@@ -103,6 +117,7 @@ class Composer {
         })
       }
       this.outboxOpen = false
+      this.fresh = existing ? null : draft.messageId
       this.openId = draft.messageId
     } catch (error) {
       this.openError = error instanceof Error ? error.message : String(error)
@@ -114,14 +129,14 @@ class Composer {
 
   /** Reopens a draft the composer knows (from the outbox: edit a scheduled or failed message). */
   async edit(messageId: string): Promise<void> {
-    const problem = (await this.db.outbox.get(messageId))?.problem
-    const taken = await this.sender?.takeBack(messageId)
-    if (taken === false) {
+    const queued = await this.db.outbox.get(messageId)
+    if (queued && (await this.sender?.takeBack(messageId)) === false) {
       this.toast({ text: 'This message is being sent and can no longer be changed.', tone: 'info' })
       return
     }
-    if (problem) this.problems = { ...this.problems, [messageId]: problem }
+    if (queued?.problem) this.problems = { ...this.problems, [messageId]: queued.problem }
     this.outboxOpen = false
+    this.fresh = null
     this.openId = messageId
   }
 
@@ -159,6 +174,7 @@ class Composer {
     this.dismissFor(messageId)
     if (await this.sender?.takeBack(messageId)) {
       this.outboxOpen = false
+      this.fresh = null
       this.openId = messageId
     } else {
       this.toast({ text: 'Too late to undo: the message has been sent.', tone: 'info' })
@@ -204,6 +220,11 @@ class Composer {
     } catch {
       return false
     }
+  }
+
+  /** Files in the server's Drafts every draft written here while it could not be (not the one open: its composer does that). */
+  private async saveUnsaved(client: Client): Promise<void> {
+    for (const draft of this.unsaved) if (draft.messageId !== this.openId) await this.saveToServer(draft.messageId, client)
   }
 
   toast(toast: Omit<ComposeToast, 'id'>): void {

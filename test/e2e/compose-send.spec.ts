@@ -1,7 +1,9 @@
 import { simpleParser } from 'mailparser'
+import { createTransport } from 'nodemailer'
 import { PDF, PNG_BASE64 } from '../unit/compose-fixtures'
 import { SwitchableRelay } from '../integration/support/switchable-relay'
-import { arrives, composerOf, expect, source, submitMarker, test, withSubject } from './support/compose-fixtures'
+import { arrives, composerOf, expect, seriousViolations, source, submitMarker, test, withSubject } from './support/compose-fixtures'
+import { row } from './support/mail-fixtures'
 
 const unique = () => Math.random().toString(36).slice(2, 8)
 
@@ -33,6 +35,7 @@ test('alice writes to bob and carol with a non-ASCII subject, HTML, an inline im
   const attachments = composer.dialog.getByRole('list', { name: /^Attachments/ })
   await expect(attachments.getByRole('listitem')).toHaveText(new RegExp(`Übersicht März\\.pdf\\s*${PDF.length} B`))
   await page.screenshot({ path: testInfo.outputPath('composer-new.png') })
+  expect(await seriousViolations(page, '[role="dialog"]'), 'the composer').toEqual([])
 
   await composer.send.click()
   await expect(page.getByRole('status').filter({ hasText: 'Sent to 2 recipients.' })).toBeVisible({ timeout: 30_000 })
@@ -102,7 +105,10 @@ test('undo within the delay sends nothing and brings the message back', async ({
 
   await expect(composer.subject).toHaveValue(subject)
   await expect(composer.body).toContainText('On reflection, no.')
+  // Escape closes the composer, from the editor too; the draft stays
+  await composer.body.click()
   await page.keyboard.press('Escape')
+  await expect(composer.dialog).toBeHidden()
   await expect(page.getByRole('button', { name: /^Outbox/ })).toHaveCount(0)
   await submitMarker(quire)
   expect(await withSubject(await quire.peer(bob), 'INBOX', subject)).toEqual([])
@@ -123,7 +129,7 @@ test('a recipient the server refuses is named with the server’s words, nothing
 
   const alert = page.getByRole('alert').filter({ hasText: 'nobody@example.test' })
   await expect(alert).toContainText('Not sent: the server refused nobody@example.test.', { timeout: 30_000 })
-  await expect(page.getByRole('button', { name: /^Outbox, 1 waiting, 1 not sent/ })).toBeVisible()
+  await expect(page.getByRole('button', { name: /^Outbox 1 waiting, 1 not sent/ })).toBeVisible()
   await alert.getByRole('button', { name: 'Edit' }).click()
   const problem = composer.dialog.getByRole('alert')
   await expect(problem).toContainText('The server refused nobody@example.test.')
@@ -181,8 +187,9 @@ test('send later survives a restart and sends at the chosen time', async ({ quir
   await page.getByRole('menuitem', { name: 'Send later…' }).click()
   await page.getByRole('dialog', { name: 'Send later' }).getByRole('button', { name: /^Tomorrow morning/ }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Scheduled for' })).toBeVisible()
-  await page.getByRole('button', { name: /^Outbox, 1 waiting/ }).click()
+  await page.getByRole('button', { name: /^Outbox 1 waiting/ }).click()
   await expect(page.getByRole('listitem', { name: subject }).getByRole('status')).toContainText('Scheduled for')
+  expect(await seriousViolations(page, '[aria-labelledby="outbox-title"]'), 'the Outbox').toEqual([])
 
   // main goes down and comes back; the page opens again the next morning
   const morning = new Date()
@@ -194,4 +201,56 @@ test('send later survives a restart and sends at the chosen time', async ({ quir
   await quire.start()
   expect(await arrives(await quire.peer(bob), 'INBOX', subject)).toHaveLength(1)
   await expect(page.getByRole('button', { name: /^Outbox/ })).toHaveCount(0)
+})
+
+test('bob answers alice from the reader: quoted, Re: once, threaded on both sides, the original marked answered', async ({ quire, page }, testInfo) => {
+  const { alice, bob } = quire.servers.users
+  const topic = `Lunch ${unique()}`
+  const earlier = `<earlier-${unique()}@example.test>`
+  const original = `<lunch-${unique()}@example.test>`
+  const transport = createTransport({ host: quire.servers.submission.host, port: quire.servers.submission.tlsPort, secure: true, tls: { ca: quire.servers.caCert }, auth: { user: alice.email, pass: alice.password } })
+  await transport.sendMail({ from: `Alice <${alice.email}>`, to: `Bob <${bob.email}>`, subject: `Re: ${topic}`, messageId: original, inReplyTo: earlier, references: [earlier], text: 'Ramen at 12:30?\n\nAlice' })
+  transport.close()
+  const bobPeer = await quire.peer(bob)
+  const [originalUid] = await arrives(bobPeer, 'INBOX', topic)
+
+  await quire.addAccount(bob, 'Bob Example')
+  await row(page, new RegExp(topic)).click()
+  await page.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: 'Reply', exact: true }).click()
+  const composer = composerOf(page)
+  await expect(composer.subject).toHaveValue(`Re: ${topic}`)
+  await expect(composer.dialog.getByRole('list', { name: 'To: chosen' })).toContainText(alice.email)
+  await expect(composer.body.locator('blockquote')).toContainText('Ramen at 12:30?')
+  await expect(composer.body).toContainText(`Alice <${alice.email}> wrote:`)
+  await composer.body.click({ position: { x: 8, y: 8 } })
+  await page.keyboard.type('Yes, see you there.')
+  await page.screenshot({ path: testInfo.outputPath('composer-reply.png') })
+  await composer.send.click()
+  await expect(page.getByRole('status').filter({ hasText: `Sent to ${alice.email}.` })).toBeVisible({ timeout: 30_000 })
+
+  // alice's side: the answer names what it answers
+  const alicePeer = await quire.peer(alice)
+  const [answerUid] = await arrives(alicePeer, 'INBOX', topic)
+  const answer = await simpleParser(await source(alicePeer, 'INBOX', answerUid!))
+  expect(answer.subject).toBe(`Re: ${topic}`)
+  expect(answer.inReplyTo).toBe(original)
+  expect(answer.references).toEqual([earlier, original])
+  expect(answer.text).toContain('Yes, see you there.')
+  expect(answer.text).toContain('> Ramen at 12:30?')
+
+  // bob's side: his copy in Sent joins the conversation, and the original is answered on the server
+  await arrives(bobPeer, 'Sent', `Re: ${topic}`)
+  await expect
+    .poll(async () => {
+      const lock = await bobPeer.getMailboxLock('INBOX')
+      try {
+        await bobPeer.noop()
+        return [...((await bobPeer.fetchOne(String(originalUid), { flags: true }, { uid: true })) || { flags: new Set<string>() }).flags ?? []]
+      } finally {
+        lock.release()
+      }
+    })
+    .toContain('\\Answered')
+  await row(page, new RegExp(topic)).click()
+  await expect(page.getByRole('region', { name: 'Reader' }).getByText('2 messages')).toBeVisible({ timeout: 30_000 })
 })

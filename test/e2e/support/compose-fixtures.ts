@@ -1,14 +1,16 @@
-import { test as base, expect, type Page } from '@playwright/test'
-import { ImapFlow } from 'imapflow'
+import type { Page } from '@playwright/test'
+import type { ImapFlow } from 'imapflow'
 import { createTransport } from 'nodemailer'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { readServersEnv, stopServers, type ServersEnv, type TestUser } from '../../servers/harness'
-import { startThrowawayStack } from '../../servers/throwaway-stack'
+import { connectPeer } from '../../integration/support/imap-peer'
+import type { ServersEnv, TestUser } from '../../servers/harness'
 import { startWebMode, type WebMode } from '../web-mode'
 import { callMain, testAccountSettings } from './main-rpc.mjs'
+import { test as base, expect } from './servers-fixture'
 
 /**
  * Web mode that can be killed and brought back on the same port and data dir — the page keeps its
@@ -81,17 +83,7 @@ export class Quire {
 
   /** Another IMAP client on `user`'s mailbox, to see what the server holds. */
   async peer(user: TestUser): Promise<ImapFlow> {
-    const client = new ImapFlow({
-      host: this.servers.imap.host,
-      port: this.servers.imap.tlsPort,
-      secure: true,
-      tls: { ca: this.servers.caCert },
-      auth: { user: user.email, pass: user.password },
-      logger: false,
-      disableAutoIdle: true,
-    })
-    client.on('error', () => undefined)
-    await client.connect()
+    const client = await connectPeer(this.servers, user)
     this.peers.push(client)
     return client
   }
@@ -157,20 +149,10 @@ export async function submitMarker(quire: Quire): Promise<void> {
   await arrives(await quire.peer(bob), 'INBOX', subject)
 }
 
-export const test = base.extend<{ quire: Quire }, { servers: ServersEnv }>({
-  servers: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      // QUIRE_TEST_SERVERS_DIR: a stack already running (`npm run servers -- start DIR`), the fast loop while writing tests
-      const reuse = process.env.QUIRE_TEST_SERVERS_DIR
-      const servers = reuse ? readServersEnv(reuse) : await startThrowawayStack()
-      await use(servers)
-      if (!reuse) await stopServers(servers.dir, { clean: true })
-    },
-    { scope: 'worker', timeout: 180_000 },
-  ],
-  quire: async ({ page, servers }, use) => {
-    const quire = new Quire(page, servers, mkdtempSync(join(tmpdir(), 'quire-e2e-compose-')))
+/** The servers of the worker (servers-fixture.ts) and, per test, web mode that a test may kill and restart. */
+export const test = base.extend<{ quire: Quire }>({
+  quire: async ({ page, stack }, use) => {
+    const quire = new Quire(page, stack, mkdtempSync(join(tmpdir(), 'quire-e2e-compose-')))
     await quire.start()
     await use(quire)
     await quire.close()
@@ -196,4 +178,16 @@ export function composerOf(page: Page) {
     body: dialog.getByRole('textbox', { name: 'Message' }),
     send: dialog.getByRole('button', { name: 'Send', exact: true }),
   }
+}
+
+/** Serious and critical axe-core violations inside `selector` (the composer, the Outbox). */
+export async function seriousViolations(page: Page, selector: string): Promise<string[]> {
+  // evaluated through the DevTools protocol: the app's CSP (rightly) refuses an injected <script>
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'))
+  const violations = await page.evaluate(async (include) => {
+    type Violation = { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Violation[] }> } }).axe
+    return (await axe.run({ include: [[include]] }, { resultTypes: ['violations'] })).violations
+  }, selector)
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`)
 }
