@@ -70,7 +70,7 @@ export class SyncCoordinator {
     options: SyncCoordinatorOptions = {},
   ) {
     this.syncBatch = options.syncBatch ?? 500
-    this.backfillBatch = options.backfillBatch ?? 1000
+    this.backfillBatch = options.backfillBatch ?? 5000
     this.now = options.now ?? Date.now
     this.tasks = new TaskQueue(db, client, {
       ...options.tasks,
