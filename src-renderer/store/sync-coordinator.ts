@@ -3,6 +3,7 @@ import type { FolderCursor, FolderDelta } from '../../src-main/common/domain/mai
 import type { Client } from '../rpc/client'
 import { mirrorAccounts } from './accounts'
 import { applyDelta } from './apply-delta'
+import { prefetchBodies } from './body-prefetch'
 import { accountRange, folderRange, type CursorRow, type FolderRow, type QuireDatabase } from './database'
 import { changeFolderSync, inSyncOrder, mirrorFolders, syncSince } from './folders'
 import { MailActions } from './mail-actions'
@@ -58,6 +59,7 @@ export class SyncCoordinator {
   private readonly now: () => number
   private readonly accountLanes = new Map<AccountId, WorkLane>()
   private readonly backfillLanes = new Map<AccountId, WorkLane>()
+  private readonly prefetchLanes = new Map<AccountId, WorkLane>()
   private readonly folderLanes = new Map<string, WorkLane>()
   private readonly active = new Set<Promise<unknown>>()
   private readonly known = new Set<AccountId>()
@@ -181,6 +183,17 @@ export class SyncCoordinator {
     // a folder's error is in `progress`; the next folder goes on regardless
     for (const path of synced) await this.syncFolder(accountId, path).catch(shownInProgress)
     this.inBackground(this.backfillAccount(accountId))
+    this.inBackground(this.prefetchAccount(accountId))
+  }
+
+  /** Recent bodies ahead of reading (the account's download window); coalesces like the other work of an account. */
+  private prefetchAccount(accountId: AccountId): Promise<void> {
+    const run = this.laneOf(this.prefetchLanes, accountId).coalesce(async () => {
+      const account = await this.db.accounts.get(accountId)
+      if (account) await prefetchBodies(this.db, this.client, account, this.controller.signal, this.now())
+    })
+    this.track(run)
+    return run
   }
 
   /**

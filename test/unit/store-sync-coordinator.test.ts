@@ -219,3 +219,44 @@ describe('sync coordinator', () => {
     expect(coordinator.progress.of(accountId)).toBeUndefined()
   })
 })
+
+describe('bodies ahead of reading', () => {
+  it('fetches the bodies of the account’s download window, newest first, and none older', async () => {
+    const store = storeOnFakeMain({ now: () => NOW })
+    store.main.accounts = [{ ...store.main.accounts[0]!, prefetchDays: 30 }]
+    store.main.folder('INBOX')
+    store.main.deliver('INBOX', [
+      header({ subject: 'last week', internalDate: NOW - 7 * DAY }),
+      header({ subject: 'yesterday', internalDate: NOW - DAY }),
+      header({ subject: 'last year', internalDate: NOW - 365 * DAY }),
+    ])
+    await store.coordinator.start()
+    await store.coordinator.idle()
+    const bodies = await store.db.bodies.toArray()
+    expect(bodies.map((b) => b.text).sort()).toEqual(['Body of last week', 'Body of yesterday'])
+    const asked = store.main.callsOf('mail.body').map((input) => (input as { uid: number }).uid)
+    expect(asked).toHaveLength(2)
+    // newest first
+    const uids = (await store.db.messages.toArray()).sort((a, b) => b.internalDate - a.internalDate).map((m) => m.uid)
+    expect(asked).toEqual(uids.slice(0, 2))
+  })
+
+  it('fetches none with a window of 0 days, and stops when main is offline', async () => {
+    const none = storeOnFakeMain({ now: () => NOW })
+    none.main.accounts = [{ ...none.main.accounts[0]!, prefetchDays: 0 }]
+    none.main.folder('INBOX')
+    none.main.deliver('INBOX', [header({ internalDate: NOW - DAY })])
+    await none.coordinator.start()
+    await none.coordinator.idle()
+    expect(none.main.callsOf('mail.body')).toEqual([])
+
+    const offline = storeOnFakeMain({ now: () => NOW })
+    offline.main.folder('INBOX')
+    offline.main.deliver('INBOX', [header({ internalDate: NOW - DAY }), header({ internalDate: NOW - 2 * DAY })])
+    offline.main.failNext('mail.body', { code: 'OFFLINE', message: 'offline', retryable: true })
+    await offline.coordinator.start()
+    await offline.coordinator.idle()
+    expect(offline.main.callsOf('mail.body')).toHaveLength(1)
+    expect(await offline.db.bodies.count()).toBe(0)
+  })
+})
