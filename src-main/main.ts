@@ -59,8 +59,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const certificates = await CertificateStore.open({ file: join(options.dataDir, 'smime.json'), vault: options.vault, identities: accounts })
   const smime = new SmimeService(certificates)
   const davAccounts = await DavAccountRegistry.open({ file: join(options.dataDir, 'dav-accounts.json'), vault: options.vault, mail: accounts })
-  const mail = createMailService(accounts, options.mail)
+  const mail = createMailService(accounts, { ...options.mail, smime })
   const compose = createComposeService(accounts, mail, {
+    smime,
     journal: await OutboxJournal.open(join(options.dataDir, 'outbox-journal.json')),
     crashAt: options.crashAt ?? crashHookFromEnvironment(),
   })

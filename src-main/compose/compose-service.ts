@@ -6,6 +6,7 @@ import type { Draft, SendOutcome } from '../common/domain/compose'
 import type { AccountAccess } from '../accounts/account-access'
 import type { ImapAccess } from '../mail/mail-service'
 import type { Handlers } from '../rpc/router'
+import type { SmimeService } from '../smime'
 import type { CrashHook } from './crash-hook'
 import { appendMessage, deleteMessages, filingFolder, uidsWithMessageId, type FilingRole } from './mailbox-filing'
 import { buildMessage } from './mime-message'
@@ -23,6 +24,8 @@ export interface ComposeServiceOptions {
   serverCopyWaitMs?: number
   /** the largest message `compose.messageSource` returns */
   maxSourceBytes?: number
+  /** signs and encrypts what a draft asks for (without it, a draft asking to sign or encrypt is refused) */
+  smime?: Pick<SmimeService, 'protectMessages' | 'store'> | undefined
 }
 
 export interface ComposeService {
@@ -120,7 +123,7 @@ export function createComposeService(accounts: AccountAccess, imap: ImapAccess, 
     if (entry && entry.accountId !== accountId) throw new QuireError('CONFLICT', { message: 'This message is being sent from another account.' })
     if (entry?.state === 'done') return outcomeOf(id, entry)
     const date = new Date(entry?.date ?? wholeSeconds(now()))
-    const message = await buildMessage(draft, { date })
+    const message = await protect(accountId, draft, await buildMessage(draft, { date }))
     let submittedNow = false
 
     if (entry?.state === 'submitting') {
@@ -163,6 +166,22 @@ export function createComposeService(accounts: AccountAccess, imap: ImapAccess, 
     }
     entry = await journal.record(id, { ...entry, state: 'done' })
     return outcomeOf(id, entry)
+  }
+
+  /**
+   * S/MIME between building and submitting: the submission and the Sent copy signed and/or
+   * encrypted as the draft asks (else as the identity's defaults say). The Sent copy is encrypted
+   * to the sender too, so it stays readable. A missing certificate fails before anything is sent.
+   */
+  const protect = async <M extends { submission: Buffer; copy: Buffer }>(accountId: AccountId, draft: Draft, message: M): Promise<M> => {
+    const defaults = options.smime?.store.identity(accountId)
+    const sign = draft.sign ?? defaults?.signByDefault ?? false
+    const encrypt = draft.encrypt ?? defaults?.encryptByDefault ?? false
+    if (!sign && !encrypt) return message
+    if (!options.smime) throw new QuireError('INTERNAL', { message: 'S/MIME is not available here.' })
+    const recipients = [...new Set([...draft.to, ...draft.cc, ...draft.bcc].map((m) => m.address.toLowerCase()))]
+    const [submission, copy] = await options.smime.protectMessages([message.submission, message.copy], { accountId, sign, encrypt, recipients })
+    return { ...message, submission: submission!, copy: copy! }
   }
 
   /** Sent holds exactly one copy afterwards: the server's own, one from an earlier attempt, or the one appended now. */

@@ -3,6 +3,7 @@ import { QuireError } from '../common/contract'
 import type { Account, AccountId } from '../common/domain/account'
 import type { AccountAccess } from '../accounts/account-access'
 import type { Handlers } from '../rpc/router'
+import type { SmimeService } from '../smime'
 import { AccountSession } from './account-session'
 import { downloadAttachment } from './attachment-download'
 import { backfillFolder } from './folder-backfill'
@@ -35,7 +36,10 @@ export interface MailService extends ImapAccess {
  * The mail engine: one session per account (listener + pool), started for every account and
  * following `accounts.onChange`, and the `mail.*` procedures and events on top of them.
  */
-export function createMailService(accounts: AccountAccess, serviceOptions: MailServiceOptions = {}): MailService {
+export function createMailService(
+  accounts: AccountAccess,
+  { smime, ...serviceOptions }: MailServiceOptions & { /** opens S/MIME messages for `mail.body` */ smime?: Pick<SmimeService, 'read' | 'cacheDecrypted'> | undefined } = {},
+): MailService {
   const options = resolveMailServiceOptions(serviceOptions)
   const events = new MailEvents(options.changeCoalesceMs)
   const sessions = new Map<AccountId, AccountSession>()
@@ -92,7 +96,7 @@ export function createMailService(accounts: AccountAccess, serviceOptions: MailS
     'mail.backfill': ({ accountId, path, cursor, limit, since }, { signal }) =>
       sessionOf(accountId).withFolder(path, signal, null, (client, folder) => backfillFolder(client, folder, cursor, limit, since)),
     'mail.body': ({ accountId, path, uid }, { signal }) =>
-      sessionOf(accountId).withFolder(path, signal, null, (client) => fetchMessageBody(client, uid, { maxInlineImageBytes: options.maxInlineImageBytes })),
+      sessionOf(accountId).withFolder(path, signal, null, (client) => fetchMessageBody(client, uid, { maxInlineImageBytes: options.maxInlineImageBytes }, smime)),
     'mail.attachment': ({ accountId, path, uid, partId }, { signal }) =>
       sessionOf(accountId).withFolder(path, signal, null, (client) => downloadAttachment(client, uid, partId, options.maxAttachmentBytes)),
     'mail.apply': async ({ accountId, task }, { signal }) => {

@@ -2,7 +2,13 @@ import type { ImapFlow, MessageStructureObject } from 'imapflow'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import { QuireError } from '../common/contract'
 import type { MessageBody } from '../common/domain/mail'
+import { isSmime, type SmimeService } from '../smime'
 import { attachmentsOf } from './body-structure'
+
+/** What the body fetch needs of S/MIME: opening a message with my keys, and whether its plain text may be cached. */
+export type SmimeReader = Pick<SmimeService, 'read' | 'cacheDecrypted'>
+
+const SIGNATURE_PART = /^application\/(x-)?pkcs7-signature$/i
 
 /** Converting very long HTML to text costs seconds of CPU in main; the HTML itself is still returned. */
 const MAX_HTML_TO_TEXT = 2 * 1024 * 1024
@@ -10,12 +16,37 @@ const MAX_HTML_TO_TEXT = 2 * 1024 * 1024
 const MAX_RAW_TEXT = 1024 * 1024
 
 /** The message `uid` of the open folder: its source in one FETCH with its BODYSTRUCTURE, then parsed. */
-export async function fetchMessageBody(client: ImapFlow, uid: number, limits: { maxInlineImageBytes: number }): Promise<MessageBody> {
+export async function fetchMessageBody(client: ImapFlow, uid: number, limits: { maxInlineImageBytes: number }, smime?: SmimeReader): Promise<MessageBody> {
   const message = await client.fetchOne(String(uid), { uid: true, source: true, bodyStructure: true }, { uid: true })
   if (!message || !message.source) {
     throw new QuireError('NOT_FOUND', { message: 'This message is no longer on the server; it may have been moved or deleted elsewhere.', details: { uid } })
   }
+  if (smime && isSmime(message.source)) return await readSmimeBody(uid, message.source, message.bodyStructure, limits, smime)
   return await readMessageBody(uid, message.source, message.bodyStructure, limits)
+}
+
+/**
+ * An S/MIME message (RFC 8551): decrypted and verified in main, the inner message parsed as any
+ * other, with the outcome for the reader's badge. Attachments of a signed-only message are the
+ * server's parts (downloadable by part id) without the signature; those inside an encrypted one
+ * have no part id on the server, so only their inline images are shown.
+ */
+export async function readSmimeBody(
+  uid: number,
+  source: Buffer,
+  structure: MessageStructureObject | undefined,
+  limits: { maxInlineImageBytes: number },
+  smime: SmimeReader,
+): Promise<MessageBody> {
+  const result = await smime.read(source)
+  if (!result) return await readMessageBody(uid, source, structure, limits)
+  const { status } = result
+  const doNotCache = status.encrypted && !smime.cacheDecrypted()
+  // not opened (no key yet): nothing to keep, and importing the key later must show it
+  if (!result.message) return { uid, html: null, text: null, attachments: [], inlineImages: [], smime: status, doNotCache: true }
+  const body = await readMessageBody(uid, result.message, undefined, limits)
+  const attachments = !status.encrypted && structure ? attachmentsOf(structure).filter((a) => !SIGNATURE_PART.test(a.contentType)) : []
+  return { ...body, attachments, smime: status, doNotCache }
 }
 
 /**

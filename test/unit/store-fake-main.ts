@@ -140,6 +140,9 @@ export class FakeMain implements Client {
     return [...this.box(account, path).messages.values()].map((m) => m.header)
   }
 
+  /** Fields every `mail.body` answer carries besides the text (an S/MIME status, say). */
+  bodyFields: Record<string, unknown> = {}
+
   /** A call of `name` fails with this error: the next one, or the one after `skip` more (queue several for several calls). */
   failNext(name: ProcedureName, error: { code: RpcError['code']; message: string; retryable: boolean }, skip = 0): void {
     this.failures.push({ name, error: new RpcError(error), skip })
@@ -248,7 +251,7 @@ export class FakeMain implements Client {
     'mail.body': ({ accountId, path, uid }) => {
       const message = this.box(accountId, path).messages.get(uid)
       if (!message) throw new RpcError({ code: 'NOT_FOUND', message: 'The item no longer exists.', retryable: false })
-      return { uid, html: null, text: `Body of ${message.header.subject}`, attachments: [], inlineImages: [] }
+      return { uid, html: null, text: `Body of ${message.header.subject}`, attachments: [], inlineImages: [], ...this.bodyFields }
     },
     'mail.apply': ({ accountId, task }) => {
       this.apply(accountId, task as MailTask)

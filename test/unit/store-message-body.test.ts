@@ -32,4 +32,20 @@ describe('message bodies', () => {
     await loading
     expect(await db.bodies.count()).toBe(0)
   })
+
+  it('shows, but does not keep, a decrypted body main says must stay out of the cache', async () => {
+    const { main, db, coordinator } = storeOnFakeMain()
+    main.folder('INBOX')
+    main.deliver('INBOX', [header({ subject: 'Sealed' })])
+    await coordinator.start()
+    await coordinator.idle()
+
+    main.bodyFields = { doNotCache: true }
+    const message = { accountId, path: 'INBOX', uid: 1 }
+    expect(await loadBody(db, main, message)).toMatchObject({ text: 'Body of Sealed', doNotCache: true })
+    expect(await db.bodies.count()).toBe(0)
+    // opened again, it is decrypted again
+    await loadBody(db, main, message)
+    expect(main.callsOf('mail.body')).toHaveLength(2)
+  })
 })

@@ -48,6 +48,13 @@ export const Draft = z.object({
   /** RFC 5322 §3.6.4: the message this answers, and the thread's References (oldest first) */
   inReplyTo: MessageId.nullable().default(null),
   references: z.array(MessageId).max(200).default([]),
+  /**
+   * S/MIME (RFC 8551): sign and/or encrypt what is sent; absent, the identity's defaults
+   * (`signByDefault`, `encryptByDefault`) apply. Encrypting never silently downgrades: a recipient
+   * without a certificate makes `compose.send` fail with SMIME_RECIPIENT_CERTIFICATE_MISSING.
+   */
+  sign: z.boolean().optional(),
+  encrypt: z.boolean().optional(),
 })
 export type Draft = z.infer<typeof Draft>
 export type DraftInput = z.input<typeof Draft>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SmimeStatus } from './smime'
 
 /** RFC 6154 SPECIAL-USE roles (plus INBOX), lower-case without the backslash. */
 export const SpecialUse = z.enum(['inbox', 'drafts', 'sent', 'trash', 'junk', 'archive', 'all', 'flagged'])
@@ -103,6 +104,10 @@ export const MessageBody = z.object({
   attachments: z.array(Attachment),
   /** inline images referenced by cid:, as data for the sandboxed reader */
   inlineImages: z.array(z.object({ contentId: z.string(), contentType: z.string(), base64: z.string() })),
+  /** an S/MIME message: what the reader's badge shows (the body above is the decrypted, verified content) */
+  smime: SmimeStatus.nullable().optional(),
+  /** decrypted content that must not be kept in the local cache (Settings → Security: caching decrypted mail is off) */
+  doNotCache: z.boolean().optional(),
 })
 export type MessageBody = z.infer<typeof MessageBody>
 

@@ -48,6 +48,9 @@ export interface DraftRow {
   inReplyTo: string | null
   references: string[]
   origin: DraftOrigin | null
+  /** S/MIME: the user's choice in the composer; absent, the identity's defaults (Settings → Security) apply */
+  sign?: boolean
+  encrypt?: boolean
   /** bumps with every change; `savedRevision` is the one the server's Drafts copy has */
   revision: number
   savedRevision: number

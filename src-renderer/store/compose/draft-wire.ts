@@ -27,6 +27,8 @@ export function wireDraft(draft: DraftRow, attachments: readonly AttachmentRow[]
     attachments: attachments.map(({ filename, contentType, base64 }) => ({ filename, contentType, base64 })),
     inReplyTo: draft.inReplyTo,
     references: draft.references,
+    ...(draft.sign !== undefined ? { sign: draft.sign } : {}),
+    ...(draft.encrypt !== undefined ? { encrypt: draft.encrypt } : {}),
   }
 }
 

@@ -4,7 +4,7 @@ import { mailContract } from '../../../src-main/common/contract/mail'
 import type { AccountId } from '../../../src-main/common/domain/account'
 import type { FolderDelta } from '../../../src-main/common/domain/mail'
 import type { MailChanged, MailStatus } from '../../../src-main/mail/mail-events'
-import { createMailService, type MailService, type MailServiceOptions } from '../../../src-main/mail/mail-service'
+import { createMailService, type MailService } from '../../../src-main/mail/mail-service'
 import type { ServersEnv } from '../../servers/servers-env'
 import type { FolderReplica } from './folder-replica'
 import { TestAccounts } from './test-accounts'
@@ -37,7 +37,7 @@ export class MailHarness {
   private readonly stops: (() => void)[] = []
   private readonly lifetime = new AbortController()
 
-  constructor(servers: ServersEnv, options: MailServiceOptions = {}) {
+  constructor(servers: ServersEnv, options: Parameters<typeof createMailService>[1] = {}) {
     this.accounts = new TestAccounts(servers)
     // tests wait for nothing they do not cause: short retries, a short coalescing window
     this.service = createMailService(this.accounts, {
