@@ -15,7 +15,8 @@ test.beforeEach(async ({ stack }) => {
 })
 
 test('search finds cached mail as you type, with operators, and clears back to the mailbox', async ({ app, stack, webMode }) => {
-  await addAccount(webMode, stack, 'alice')
+  // no bodies fetched ahead of reading, so a body's words are searchable only once it is opened
+  await addAccount(webMode, stack, 'alice', { prefetchDays: 0 })
   await expect(row(app, /Grüße aus Köln/)).toBeVisible({ timeout: 30_000 })
 
   await app.keyboard.press('/')
@@ -44,4 +45,13 @@ test('search finds cached mail as you type, with operators, and clears back to t
   await field.press('Escape')
   await expect(app.getByRole('heading', { level: 1 })).toHaveText('All Inboxes')
   await expect(messageList(app).getByRole('option')).toHaveCount(3)
+})
+
+test('bodies of recent mail are fetched ahead of reading, so their words are found before they are opened', async ({ app, stack, webMode }) => {
+  await addAccount(webMode, stack, 'alice')
+  await expect(row(app, /Lunch on Friday/)).toBeVisible({ timeout: 30_000 })
+  await app.keyboard.press('/')
+  await app.getByRole('searchbox', { name: 'Search mail' }).fill('shoyu')
+  await expect(row(app, /Lunch on Friday/)).toBeVisible({ timeout: 20_000 })
+  await expect(messageList(app).getByRole('option')).toHaveCount(1)
 })

@@ -71,8 +71,8 @@ export function accountSettings(stack: ServersEnv, name: TestUserName) {
 }
 
 /** Adds an account through main's contract, as a set-up step (the account UI has its own test). */
-export async function addAccount(webMode: WebMode, stack: ServersEnv, name: TestUserName): Promise<void> {
-  await callMain(webMode.url, 'accounts.add', { settings: accountSettings(stack, name), password: stack.users[name].password })
+export async function addAccount(webMode: WebMode, stack: ServersEnv, name: TestUserName, overrides: { prefetchDays?: number } = {}): Promise<void> {
+  await callMain(webMode.url, 'accounts.add', { settings: { ...accountSettings(stack, name), ...overrides }, password: stack.users[name].password })
 }
 
 /** Adds an account the way a person does: Settings, the account dialog, the connection test, save. */
