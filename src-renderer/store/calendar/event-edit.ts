@@ -1,4 +1,5 @@
 import ICAL from 'ical.js'
+import { applyAttendees, attendeesOf, organizerOf, type Attendee, type Organizer } from './attendees'
 import { alarmsOf, occurrenceEvent, parseObject, type Occurrence, type ParsedObject } from './ical-object'
 import { dateString, instantOf, parseWall, wallAt, wallMs, wallOf, wallString, type WallTime } from './time-zones'
 import { vtimezoneFor } from './vtimezone'
@@ -40,6 +41,10 @@ export interface EventDraft {
   recurrence: RecurrenceDraft | null
   /** minutes before the start */
   reminders: number[]
+  /** who sends the invitations (RFC 5546); null for an event without attendees */
+  organizer: Organizer | null
+  /** the people (and rooms) invited; empty for a plain event */
+  attendees: Attendee[]
 }
 
 const DAY = 86_400_000
@@ -187,12 +192,14 @@ export function draftOf(object: ParsedObject, occurrence: Occurrence | null, sco
     endZone,
     recurrence: scope !== 'this' && rule ? recurrenceDraftOf(rule, timeWall(object.master!.startDate)) : null,
     reminders: minutesBefore(component),
+    organizer: organizerOf(component),
+    attendees: attendeesOf(component),
   }
 }
 
 /** A new, empty draft from `start` to `end` (wall-clock in `zone`). */
 export function newDraft(start: string, end: string, zone: string | null, allDay = false): EventDraft {
-  return { summary: '', location: '', description: '', allDay, start, end, startZone: allDay ? null : zone, endZone: allDay ? null : zone, recurrence: null, reminders: [] }
+  return { summary: '', location: '', description: '', allDay, start, end, startZone: allDay ? null : zone, endZone: allDay ? null : zone, recurrence: null, reminders: [], organizer: null, attendees: [] }
 }
 
 /** Writes the draft's fields and times into a VEVENT, leaving every property it does not know alone. */
@@ -220,6 +227,7 @@ function applyFields(component: IcalComponent, draft: EventDraft, now: number, w
   const moved = !oldStart || oldStart.toICALString() !== (component.getFirstPropertyValue('dtstart') as IcalTime).toICALString()
   touch(component, now, moved)
   applyReminders(component, draft.reminders)
+  applyAttendees(component, draft.organizer, draft.attendees)
 }
 
 /** An end before the start is a slip of the pen: keep the event at least as long as zero. */
