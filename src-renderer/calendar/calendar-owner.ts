@@ -8,8 +8,8 @@ export function ownerLabel(owner: CalendarOwner): string {
   return segment || 'Someone'
 }
 
-/** One key per person: calendars of the same owner group together (a row stored before owners existed reads as own). */
+/** One key per person: calendars of the same owner group together ("me": the account's own; a row stored before owners existed reads as own). */
 export function ownerKey(owner: CalendarOwner | null | undefined): string {
-  if (!owner) return ''
+  if (!owner) return 'me'
   return owner.principalUrl ?? owner.address ?? owner.name ?? 'unknown'
 }

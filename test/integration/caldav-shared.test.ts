@@ -1,13 +1,26 @@
+import 'fake-indexeddb/auto'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { MessageChannel } from 'node:worker_threads'
 import { inject } from 'vitest'
-import { QuireError } from '../../src-main/common/contract'
+import { contract, QuireError } from '../../src-main/common/contract'
 import type { AccountId } from '../../src-main/common/domain/account'
 import { DavAccount } from '../../src-main/common/domain/dav-account'
 import { CalDavService, type DavAccountSource } from '../../src-main/dav/caldav/caldav-service'
+import { calendarHandlers } from '../../src-main/dav/caldav/calendar-handlers'
+import { CalendarWatch } from '../../src-main/dav/caldav/calendar-watch'
 import { SharedCalendarSources } from '../../src-main/dav/caldav/shared-calendar-sources'
+import { messagePortEndpoint, type PortLike } from '../../src-main/rpc/message-port-endpoint'
+import { createRouter } from '../../src-main/rpc/router'
+import { createClient } from '../../src-renderer/rpc/client'
+import { fromMessagePort } from '../../src-renderer/rpc/message-port-connection'
+import { CalendarActions } from '../../src-renderer/store/calendar/calendar-actions'
+import { CalendarDatabase } from '../../src-renderer/store/calendar/calendar-database'
+import { CalendarSync } from '../../src-renderer/store/calendar/calendar-sync'
+import { parsedRow } from '../../src-renderer/store/calendar/event-row'
+import { expandObject } from '../../src-renderer/store/calendar/ical-object'
 import { CalDavPeer, vevent } from './support/caldav-peer'
 
 const servers = inject('servers')
@@ -128,6 +141,76 @@ describe('shared calendars on Radicale (rights file: alice/shared read-only to b
     expect(await codeOf(service.addShared(bob.id, 'bob@example.test'))).toBe('BAD_INPUT')
     // nothing of that was kept
     expect((await service.list(bob.id)).every((c) => c.owner === null)).toBe(true)
+  })
+})
+
+/** The renderer's calendar store for one user, against the real main service over a MessagePort. */
+async function storeFor(serverUrl: string, user: User) {
+  const account = DavAccount.parse({ id: `store-${user}-${randomUUID().slice(0, 8)}`, name: user, serverUrl, username: user })
+  const source = { list: () => [account], get: () => account, password: async () => servers.users[user].password, onChange: () => () => {} }
+  const caldav = new CalDavService(source)
+  const watch = new CalendarWatch(source)
+  const handlers = {
+    ...calendarHandlers({ caldav, watch, passwords: { davPassword: source.password, mailPassword: source.password }, clientOptions: {} }),
+    'dav.accounts.changed': (_input: unknown, emit: (accounts: DavAccount[]) => void) => (emit([account]), () => {}),
+  }
+  const names = ['calendar.list', 'calendar.addShared', 'calendar.removeShared', 'calendar.changes', 'calendar.fetch', 'calendar.put', 'calendar.delete', 'calendar.watch', 'dav.accounts.test', 'dav.accounts.changed'] as const
+  const router = createRouter(handlers as never, { validateOutput: true }, Object.fromEntries(names.map((n) => [n, contract[n]])))
+  const { port1, port2 } = new MessageChannel()
+  router.connect(messagePortEndpoint(port1 as unknown as PortLike))
+  const client = createClient(fromMessagePort(port2 as unknown as Parameters<typeof fromMessagePort>[0]))
+  const db = new CalendarDatabase(`caldav-shared-${randomUUID()}`)
+  const sync = new CalendarSync(client, db, { tasks: { retryBaseMs: 100, retryMaxMs: 400 } })
+  const actions = new CalendarActions(db, sync.tasks)
+  await sync.start()
+  await sync.idle()
+  return {
+    accountId: account.id as AccountId,
+    client,
+    db,
+    sync,
+    actions,
+    close() {
+      sync.stop()
+      watch.close()
+      caldav.close()
+      client.close()
+      db.close()
+    },
+  }
+}
+
+describe('the calendar store with a shared calendar (Radicale)', () => {
+  const base = servers.radicaleUrl
+  const alicePeer = new CalDavPeer(base, 'alice', servers.users.alice.password)
+
+  it('keeps the owner on the stored calendar; a change the server refuses reverts and tells bob alice does not let him change it', async () => {
+    const href = `${base}/alice/shared/${randomUUID()}.ics`
+    await alicePeer.put(href, vevent(uid(), 'Alice’s review', '20300310T090000Z', '20300310T100000Z'))
+    const store = await storeFor(base, 'bob')
+    try {
+      await store.client.call('calendar.addShared', { accountId: store.accountId, who: 'alice@example.test' })
+      await store.sync.syncAccount(store.accountId)
+      const calendar = await store.db.calendars.get([store.accountId, `${base}/alice/shared/`])
+      expect(calendar).toMatchObject({ readOnly: true, owner: { address: 'alice@example.test', principalUrl: `${base}/alice/` } })
+      const row = await store.db.events.get([store.accountId, `${base}/alice/shared/`, href])
+      expect(row?.summary).toBe('Alice’s review')
+
+      // the UI offers no way to do this; the store must still handle the server saying no
+      const ref = { accountId: store.accountId, calendarUrl: `${base}/alice/shared/`, href }
+      const [occurrence] = expandObject(parsedRow(row!)!, { from: Date.UTC(2030, 2, 1), to: Date.UTC(2030, 3, 1), zone: 'UTC' })
+      await store.actions.move(ref, occurrence!, '2030-03-10T13:00:00', '2030-03-10T14:00:00', false, 'UTC', 'all')
+      await expect.poll(async () => (await store.db.notices.toArray()).map((n) => n.text)).toEqual([
+        expect.stringMatching(/Couldn’t save “Alice’s review”\. alice@example\.test doesn’t let you change events in “shared”/),
+      ])
+      const reverted = await store.db.events.get([store.accountId, `${base}/alice/shared/`, href])
+      expect(reverted).toMatchObject({ pending: 0 })
+      expect(reverted?.data).toMatch(/DTSTART:20300310T090000Z/)
+      expect((await alicePeer.get(href))?.data).toMatch(/DTSTART:20300310T090000Z/)
+      expect(await store.db.tasks.count()).toBe(0)
+    } finally {
+      store.close()
+    }
   })
 })
 
