@@ -84,6 +84,8 @@ test('bob adds alice’s calendars: her read-only “shared” appears under her
   const viewer = app.getByRole('dialog', { name: 'Event', exact: true })
   await expect(viewer.getByLabel('Title')).toHaveValue('Alice’s planning')
   await expect(viewer.getByLabel('Title')).not.toBeEditable()
+  await expect(viewer).toContainText('alice@example.test shares this calendar with you read-only')
+  await screenshotBothThemes(app, 'calendar-shared-event-read-only')
   await expect(viewer.getByRole('button', { name: 'Save' })).toHaveCount(0)
   await expect(viewer.getByRole('button', { name: /Delete/ })).toHaveCount(0)
   await viewer.getByRole('button', { name: 'Close', exact: true }).first().click()
