@@ -13,6 +13,7 @@ import { OutboxJournal } from './compose/outbox-journal'
 import { CalDavService } from './dav/caldav/caldav-service'
 import { calendarHandlers } from './dav/caldav/calendar-handlers'
 import { CalendarWatch } from './dav/caldav/calendar-watch'
+import { SharedCalendarSources } from './dav/caldav/shared-calendar-sources'
 import { CardDavService } from './dav/carddav/carddav-service'
 import { contactsHandlers } from './dav/carddav/contacts-handlers'
 import { directoryHandlers } from './directory/directory-handlers'
@@ -69,7 +70,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     tls: (host: string, port: number) => accounts.tlsOptions(host, port),
     ...(options.netOptions?.lookup ? { lookup: options.netOptions.lookup } : {}),
   }
-  const caldav = new CalDavService(davAccounts, davClientOptions)
+  const sharedCalendars = await SharedCalendarSources.open(join(options.dataDir, 'shared-calendars.json'))
+  const caldav = new CalDavService(davAccounts, { ...davClientOptions, shared: sharedCalendars })
   const calendarWatch = new CalendarWatch(davAccounts)
   const carddav = new CardDavService(davAccounts, davClientOptions)
   const directories = await DirectoryRegistry.open({ file: join(options.dataDir, 'directories.json'), vault: options.vault })

@@ -35,7 +35,7 @@ function event(summary: string, start: number, trigger: string): string {
 
 async function setup(readOnly = false) {
   const db = new CalendarDatabase(`reminders-${randomUUID()}`)
-  await db.calendars.put({ accountId, url: calendarUrl, name: 'Work', color: null, description: null, readOnly, components: ['VEVENT'], syncCollection: true, order: null, visible: 1, cursor: null, syncedAt: null, syncError: null })
+  await db.calendars.put({ accountId, url: calendarUrl, name: 'Work', color: null, description: null, readOnly, components: ['VEVENT'], syncCollection: true, order: null, owner: null, visible: 1, cursor: null, syncedAt: null, syncError: null })
   const actions = new CalendarActions(db, new CalendarTaskQueue(db, {} as Client))
   const notified: Reminder[] = []
   let now = Date.now()

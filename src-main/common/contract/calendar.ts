@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AccountId } from '../domain/account'
-import { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject } from '../domain/calendar'
+import { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject, CalendarOwner } from '../domain/calendar'
 import { event, procedure } from './define'
 
 const Url = z.string().url().max(4000)
@@ -8,7 +8,11 @@ const Url = z.string().url().max(4000)
 const MAX_OBJECT_BYTES = 8 * 1024 * 1024
 
 export const calendarContract = {
-  /** The calendars in the account's calendar home (discovery runs first when needed). */
+  /**
+   * The calendars in the account's calendar home (discovery runs first when needed), then those
+   * others share with it: found by the server (shared into the home, calendar-proxy delegation) or
+   * added with `calendar.addShared`. `owner` is null for the account's own.
+   */
   'calendar.list': procedure({ input: z.object({ accountId: AccountId }).strict(), output: z.array(CalendarCollection) }),
   /** What changed in one calendar since `cursor` (null: never synced). Data comes separately, through `calendar.fetch`. */
   'calendar.changes': procedure({
@@ -33,6 +37,28 @@ export const calendarContract = {
   /** Deletes exactly this version; CONFLICT (with the server's version) when it changed there. */
   'calendar.delete': procedure({
     input: z.object({ accountId: AccountId, calendarUrl: Url, href: Url, etag: z.string().max(1000).nullable() }).strict(),
+    output: z.object({}),
+  }),
+  /**
+   * Adds someone else's calendars to the account: `who` is an email address (their principal is
+   * found by principal-property-search, else beside the account's own), a principal URL or a
+   * calendar URL on the account's server. Answers the owner and the calendars the account may read,
+   * which `calendar.list` includes from now on. NOT_FOUND: no such person or calendar; FORBIDDEN:
+   * they share nothing with this account.
+   */
+  'calendar.addShared': procedure({
+    input: z.object({ accountId: AccountId, who: z.string().trim().min(1).max(2000) }).strict(),
+    output: z.object({ owner: CalendarOwner, calendars: z.array(CalendarCollection) }),
+  }),
+  /**
+   * Stops showing what `calendar.addShared` added: every source of this owner (`principalUrl`) or
+   * the one calendar (`calendarUrl`). What the server itself shares into the home stays.
+   */
+  'calendar.removeShared': procedure({
+    input: z
+      .object({ accountId: AccountId, principalUrl: Url.optional(), calendarUrl: Url.optional() })
+      .strict()
+      .refine((v) => v.principalUrl !== undefined || v.calendarUrl !== undefined, 'Name the person (principalUrl) or the calendar (calendarUrl).'),
     output: z.object({}),
   }),
   /**

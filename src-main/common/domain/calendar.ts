@@ -2,7 +2,15 @@ import { z } from 'zod'
 
 const Url = z.string().url().max(4000)
 
-/** A calendar collection (RFC 4791 §4.2) as discovery found it in the account's calendar home. */
+/**
+ * Whose calendar it is when it is not the account's own: the owner principal's displayname, their
+ * calendar-user-address-set mailto address (RFC 6638 §2.4.1) as a plain lowercased email, and the
+ * principal URL. Attendees are matched against `address`.
+ */
+export const CalendarOwner = z.object({ name: z.string().nullable(), address: z.string().nullable(), principalUrl: z.string().nullable() })
+export type CalendarOwner = z.infer<typeof CalendarOwner>
+
+/** A calendar collection (RFC 4791 §4.2) as discovery found it: in the account's calendar home, or shared by someone else. */
 export const CalendarCollection = z.object({
   /** absolute URL of the collection, ending in "/"; with the account it identifies the calendar */
   url: Url,
@@ -18,6 +26,8 @@ export const CalendarCollection = z.object({
   syncCollection: z.boolean(),
   /** calendar-order (Apple), for sorting; null when unset */
   order: z.number().nullable(),
+  /** null: the account's own calendar; else the person who shares it (DAV:owner, or whose home it was found in) */
+  owner: CalendarOwner.nullable(),
 })
 export type CalendarCollection = z.infer<typeof CalendarCollection>
 
