@@ -6,7 +6,9 @@ import { inject } from 'vitest'
 import { splitMessage } from '../../src-main/smime/mime-entity'
 import { makeSmimeFixtures, type SmimeFixtures } from '../fixtures/smime/make-fixtures'
 import { openSmimeApp, type SmimeApp } from '../fixtures/smime/smime-app'
+import type { Account } from '../../src-main/common/domain/account'
 import { appendRaw } from './support/imap-peer'
+import { MailHarness } from './support/mail-harness'
 import { MailSuite } from './support/mail-suite'
 
 // OpenSSL is the sender: it encrypts (or opaque-signs) a multipart/mixed with files to bob, the
@@ -31,6 +33,16 @@ afterAll(() => {
 const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1'), randomBytes(20_000), Buffer.from('\n%%EOF\n')])
 const binary = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '00'.repeat(40), 'hex')
+
+/** Main's mail service as the app wires it, opening S/MIME with bob's keys, and bob's account. */
+async function withBobsMail(use: (mail: MailHarness, account: Account) => Promise<void>): Promise<void> {
+  const mail = new MailHarness(servers, { smime: bob.service })
+  try {
+    await use(mail, mail.accounts.add(servers.users.bob))
+  } finally {
+    await mail.close()
+  }
+}
 
 /** The MIME entity OpenSSL protects: text, HTML with a cid: image, a PDF and a binary file. */
 async function entityFile(subject: string): Promise<string> {
@@ -73,31 +85,28 @@ describe('attachments inside S/MIME messages from OpenSSL', () => {
     const { path } = await suite.folderWith('smime-attachments', 0)
     const uid = await appendRaw(suite.peer, path, raw)
 
-    await suite.withMail(
-      async (mail, account) => {
-        const body = await mail.call('mail.body', { accountId: account.id, path, uid })
-        expect(body.smime).toMatchObject({ outcome: 'encrypted', encrypted: true })
-        // caching decrypted bodies is off in this profile: the body (and its list) is not kept
-        expect(body.doNotCache).toBe(true)
-        expect(body.text?.trim()).toBe('The contract is attached.')
-        const contract = body.attachments.find((a) => a.filename === 'contract.pdf')
-        const data = body.attachments.find((a) => a.filename === 'data.bin')
-        expect(contract).toMatchObject({ contentType: 'application/pdf', size: pdf.length, inline: false, contentId: null })
-        expect(data).toMatchObject({ contentType: 'application/octet-stream', size: binary.length, inline: false })
-        expect(contract!.partId).toMatch(/^smime:\d+(\.\d+)*$/)
-        expect(body.attachments.find((a) => a.filename === 'logo.png')).toMatchObject({ contentId: 'logo@example.test' })
-        expect(body.inlineImages).toEqual([{ contentId: 'logo@example.test', contentType: 'image/png', base64: png.toString('base64') }])
+    await withBobsMail(async (mail, account) => {
+      const body = await mail.call('mail.body', { accountId: account.id, path, uid })
+      expect(body.smime).toMatchObject({ outcome: 'encrypted', encrypted: true })
+      // caching decrypted bodies is off in this profile: the body (and its list) is not kept
+      expect(body.doNotCache).toBe(true)
+      expect(body.text?.trim()).toBe('The contract is attached.')
+      const contract = body.attachments.find((a) => a.filename === 'contract.pdf')
+      const data = body.attachments.find((a) => a.filename === 'data.bin')
+      expect(contract).toMatchObject({ contentType: 'application/pdf', size: pdf.length, inline: false, contentId: null })
+      expect(data).toMatchObject({ contentType: 'application/octet-stream', size: binary.length, inline: false })
+      expect(contract!.partId).toMatch(/^smime:\d+(\.\d+)*$/)
+      expect(body.attachments.find((a) => a.filename === 'logo.png')).toMatchObject({ contentId: 'logo@example.test' })
+      expect(body.inlineImages).toEqual([{ contentId: 'logo@example.test', contentType: 'image/png', base64: png.toString('base64') }])
 
-        for (const [attachment, original] of [[contract!, pdf], [data!, binary]] as const) {
-          const download = await mail.call('mail.attachment', { accountId: account.id, path, uid, partId: attachment.partId })
-          expect(download.filename).toBe(attachment.filename)
-          expect(download.contentType).toBe(attachment.contentType)
-          expect(Buffer.from(download.base64, 'base64').equals(original)).toBe(true)
-        }
-        await expect(mail.call('mail.attachment', { accountId: account.id, path, uid, partId: 'smime:9' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
-      },
-      { options: { smime: bob.service } },
-    )
+      for (const [attachment, original] of [[contract!, pdf], [data!, binary]] as const) {
+        const download = await mail.call('mail.attachment', { accountId: account.id, path, uid, partId: attachment.partId })
+        expect(download.filename).toBe(attachment.filename)
+        expect(download.contentType).toBe(attachment.contentType)
+        expect(Buffer.from(download.base64, 'base64').equals(original)).toBe(true)
+      }
+      await expect(mail.call('mail.attachment', { accountId: account.id, path, uid, partId: 'smime:9' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    })
   })
 
   it('opaque-signed by alice: the files inside the signed-data are listed and downloadable, not the .p7m', async () => {
@@ -109,16 +118,13 @@ describe('attachments inside S/MIME messages from OpenSSL', () => {
     const { path } = await suite.folderWith('smime-opaque', 0)
     const uid = await appendRaw(suite.peer, path, raw)
 
-    await suite.withMail(
-      async (mail, account) => {
-        const body = await mail.call('mail.body', { accountId: account.id, path, uid })
-        expect(body.smime).toMatchObject({ outcome: 'valid', signed: true, encrypted: false })
-        expect(body.attachments.map((a) => a.filename).sort()).toEqual(['contract.pdf', 'data.bin', 'logo.png'])
-        const contract = body.attachments.find((a) => a.filename === 'contract.pdf')!
-        const download = await mail.call('mail.attachment', { accountId: account.id, path, uid, partId: contract.partId })
-        expect(Buffer.from(download.base64, 'base64').equals(pdf)).toBe(true)
-      },
-      { options: { smime: bob.service } },
-    )
+    await withBobsMail(async (mail, account) => {
+      const body = await mail.call('mail.body', { accountId: account.id, path, uid })
+      expect(body.smime).toMatchObject({ outcome: 'valid', signed: true, encrypted: false })
+      expect(body.attachments.map((a) => a.filename).sort()).toEqual(['contract.pdf', 'data.bin', 'logo.png'])
+      const contract = body.attachments.find((a) => a.filename === 'contract.pdf')!
+      const download = await mail.call('mail.attachment', { accountId: account.id, path, uid, partId: contract.partId })
+      expect(Buffer.from(download.base64, 'base64').equals(pdf)).toBe(true)
+    })
   })
 })
