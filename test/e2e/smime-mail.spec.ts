@@ -8,7 +8,7 @@ import { splitMessage } from '../../src-main/smime/mime-entity'
 import { makeSmimeFixtures, type Person, type SmimeFixtures } from '../fixtures/smime/make-fixtures'
 import { callMain } from './support/main-rpc.mjs'
 import { arrives, composerOf, expect, Quire, seriousViolations, source, test } from './support/compose-fixtures'
-import { mailboxes, row } from './support/mail-fixtures'
+import { emptyMailbox, mailboxes, row } from './support/mail-fixtures'
 import { screenshotBothThemes } from './support/screenshots'
 
 // see mail-hostile.spec.ts: traces run script in the sandboxed message frame
@@ -186,6 +186,8 @@ test('bob sees the files inside a message OpenSSL encrypted to him and saves one
 
 test('bob encrypts to alice, whose certificate only the directory has: the prompt shows it, he trusts it, the message goes encrypted to it', async ({ quire, page }) => {
   const { alice, bob } = quire.servers.users
+  // a message alice signed earlier would give bob her (other) certificate as soon as it is read or prefetched
+  await emptyMailbox(quire.servers, bob)
   await quire.addAccount(bob, 'Bob Example')
   await trustTestRoot(quire)
   await callMain(quire.url, 'smime.importPkcs12', { data: base64(fx.bob.p12), password: fx.bob.p12Password })
@@ -231,4 +233,6 @@ test('bob encrypts to alice, whose certificate only the directory has: the promp
   const peers = page.getByRole('region', { name: `Certificates for ${alice.email}` })
   await expect(peers).toContainText('from the directory · trusted by you')
   await expect(peers).toContainText('Valid')
+  await peers.scrollIntoViewIfNeeded()
+  await screenshotBothThemes(page, 'smime-directory-peer')
 })
