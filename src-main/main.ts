@@ -57,8 +57,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     trust,
     ...(options.netOptions ? { netOptions: options.netOptions } : {}),
   })
+  const directories = await DirectoryRegistry.open({ file: join(options.dataDir, 'directories.json'), vault: options.vault })
+  const directoryTls = (host: string, port: number) => accounts.tlsOptions(host, port)
+  const directory = new DirectoryService(directories, directoryTls)
   const certificates = await CertificateStore.open({ file: join(options.dataDir, 'smime.json'), vault: options.vault, identities: accounts })
-  const smime = new SmimeService(certificates)
+  // encrypting to someone whose certificate Quire lacks asks the directories for it
+  const smime = new SmimeService(certificates, directory)
   const davAccounts = await DavAccountRegistry.open({ file: join(options.dataDir, 'dav-accounts.json'), vault: options.vault, mail: accounts })
   const mail = createMailService(accounts, { ...options.mail, smime })
   const compose = createComposeService(accounts, mail, {
@@ -74,9 +78,6 @@ export async function createApp(options: AppOptions): Promise<App> {
   const caldav = new CalDavService(davAccounts, { ...davClientOptions, shared: sharedCalendars })
   const calendarWatch = new CalendarWatch(davAccounts)
   const carddav = new CardDavService(davAccounts, davClientOptions)
-  const directories = await DirectoryRegistry.open({ file: join(options.dataDir, 'directories.json'), vault: options.vault })
-  const directoryTls = (host: string, port: number) => accounts.tlsOptions(host, port)
-  const directory = new DirectoryService(directories, directoryTls)
   const handlers: Handlers = {
     ...appHandlers(options.mode),
     ...accountsHandlers(accounts, trust),
@@ -91,7 +92,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
     ...contactsHandlers(carddav),
     ...directoryHandlers(directories, directory, directoryTls),
-    ...smimeHandlers(certificates),
+    ...smimeHandlers(certificates, smime),
   }
   const router = createRouter(handlers, {
     onInternalError: (error, name) => console.error(`[quire] ${name} failed:`, error instanceof Error ? error.stack : error),

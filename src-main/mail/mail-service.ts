@@ -6,6 +6,7 @@ import type { Handlers } from '../rpc/router'
 import type { SmimeService } from '../smime'
 import { AccountSession } from './account-session'
 import { downloadAttachment } from './attachment-download'
+import { downloadDecryptedAttachment, isDecryptedPartId } from './decrypted-attachments'
 import { backfillFolder } from './folder-backfill'
 import { initialSync, qresyncParametersOf, syncFolder } from './folder-sync'
 import { MailEvents } from './mail-events'
@@ -98,7 +99,9 @@ export function createMailService(
     'mail.body': ({ accountId, path, uid }, { signal }) =>
       sessionOf(accountId).withFolder(path, signal, null, (client) => fetchMessageBody(client, uid, { maxInlineImageBytes: options.maxInlineImageBytes }, smime)),
     'mail.attachment': ({ accountId, path, uid, partId }, { signal }) =>
-      sessionOf(accountId).withFolder(path, signal, null, (client) => downloadAttachment(client, uid, partId, options.maxAttachmentBytes)),
+      sessionOf(accountId).withFolder(path, signal, null, (client) =>
+        isDecryptedPartId(partId) ? downloadDecryptedAttachment(client, uid, partId, options.maxAttachmentBytes, smime) : downloadAttachment(client, uid, partId, options.maxAttachmentBytes),
+      ),
     'mail.apply': async ({ accountId, task }, { signal }) => {
       await sessionOf(accountId).withFolder(task.path, signal, null, (client) => applyTask(client, task))
       return {}

@@ -4,6 +4,7 @@ import { QuireError } from '../common/contract'
 import type { MessageBody } from '../common/domain/mail'
 import { isSmime, type SmimeService } from '../smime'
 import { attachmentsOf } from './body-structure'
+import { decryptedAttachmentsOf } from './decrypted-attachments'
 
 /** What the body fetch needs of S/MIME: opening a message with my keys, and whether its plain text may be cached. */
 export type SmimeReader = Pick<SmimeService, 'read' | 'cacheDecrypted'>
@@ -27,9 +28,10 @@ export async function fetchMessageBody(client: ImapFlow, uid: number, limits: { 
 
 /**
  * An S/MIME message (RFC 8551): decrypted and verified in main, the inner message parsed as any
- * other, with the outcome for the reader's badge. Attachments of a signed-only message are the
- * server's parts (downloadable by part id) without the signature; those inside an encrypted one
- * have no part id on the server, so only their inline images are shown.
+ * other, with the outcome for the reader's badge. Attachments of a multipart/signed message are
+ * the server's parts (downloadable by part id) without the signature; those inside an encrypted or
+ * opaque-signed one have no part on the server, so they are listed from the decrypted message with
+ * `smime:` ids, which `mail.attachment` decrypts again to download.
  */
 export async function readSmimeBody(
   uid: number,
@@ -44,9 +46,15 @@ export async function readSmimeBody(
   const doNotCache = status.encrypted && !smime.cacheDecrypted()
   // not opened (no key yet): nothing to keep, and importing the key later must show it
   if (!result.message) return { uid, html: null, text: null, attachments: [], inlineImages: [], smime: status, doNotCache: true }
-  const body = await readMessageBody(uid, result.message, undefined, limits)
-  const attachments = !status.encrypted && structure ? attachmentsOf(structure).filter((a) => !SIGNATURE_PART.test(a.contentType)) : []
-  return { ...body, attachments, smime: status, doNotCache }
+  // RFC 8551 §3.5.1: only multipart/signed leaves the content as parts the server can address
+  const serverParts = !status.encrypted && structure?.type.toLowerCase() === 'multipart/signed'
+  if (serverParts) {
+    // the server's structure names the parts (and the cid: images) of the signed content
+    const body = await readMessageBody(uid, result.message, structure, limits)
+    return { ...body, attachments: body.attachments.filter((a) => !SIGNATURE_PART.test(a.contentType)), smime: status, doNotCache }
+  }
+  const body = await readMessageBody(uid, result.message, undefined, limits, { decrypted: true })
+  return { ...body, smime: status, doNotCache }
 }
 
 /**
@@ -59,6 +67,7 @@ export async function readMessageBody(
   source: Buffer,
   structure: MessageStructureObject | undefined,
   limits: { maxInlineImageBytes: number },
+  options: { /** the decrypted content of an S/MIME message: attachments listed from it, with `smime:` ids */ decrypted?: boolean } = {},
 ): Promise<MessageBody> {
   let parsed: ParsedMail | null
   try {
@@ -67,7 +76,7 @@ export async function readMessageBody(
   } catch {
     parsed = null
   }
-  const attachments = structure ? attachmentsOf(structure) : []
+  const attachments = structure ? attachmentsOf(structure) : options.decrypted && parsed ? decryptedAttachmentsOf(parsed) : []
   return {
     uid,
     html: parsed && typeof parsed.html === 'string' ? parsed.html : null,

@@ -17,7 +17,7 @@ import {
   type SmimeState,
   type TrustedCertificate,
 } from '../common/domain/smime'
-import { canEncrypt, canSign, certificateOf, hasAddress, pemBlocks, summarize, toPem, type Certificate } from './certificate'
+import { canEncrypt, canSign, certificateOf, hasAddress, isValidAt, pemBlocks, summarize, toPem, type Certificate } from './certificate'
 import { AnchorSet, anchorsOf, evaluatePath, type TrustAnchors } from './certificate-path'
 import type { RecipientKey } from './cms-enveloped-data'
 import { OUR_CAPABILITIES, type Signer } from './cms-signed-data'
@@ -35,7 +35,16 @@ const StoredSmime = z.object({
   version: z.literal(1),
   own: z.array(z.object({ der: Der, chain: z.array(Der), importedAt: z.string() })),
   identities: z.array(IdentitySmime),
-  peers: z.array(z.object({ der: Der, source: PeerCertificateSource, addedAt: z.string(), capabilities: z.array(z.string()).nullable() })),
+  peers: z.array(
+    z.object({
+      der: Der,
+      source: PeerCertificateSource,
+      addedAt: z.string(),
+      capabilities: z.array(z.string()).nullable(),
+      /** the user trusted exactly this certificate: valid while in its dates, never an anchor for others */
+      trustedAsIs: z.boolean().optional(),
+    }),
+  ),
   /** CA certificates seen in chains: help build paths, are not trusted */
   intermediates: z.array(Der),
   /** address → the certificate the user picked for it */
@@ -115,12 +124,13 @@ export class CertificateStore {
    * Anchors, known certificates and statuses, derived from the data: rebuilt after every change,
    * and once a minute (statuses depend on the clock).
    */
-  private derived(): { anchors: TrustAnchors; known: Certificate[]; statuses: Map<string, CertificateStatus>; until: number } {
+  private derived(): { anchors: TrustAnchors; known: Certificate[]; asIs: Set<string>; statuses: Map<string, CertificateStatus>; until: number } {
     if (!this.cache || Date.now() > this.cache.until) {
       const own = new AnchorSet(this.data.trusted.map((t) => certificateOf(t.der)))
       this.cache = {
         anchors: this.data.preferences.useSystemRoots ? anchorsOf(own, systemAnchors()) : own,
         known: [...this.data.intermediates, ...this.data.peers.map((p) => p.der), ...this.data.own.flatMap((o) => o.chain)].map((der) => certificateOf(der)),
+        asIs: new Set(this.data.peers.filter((p) => p.trustedAsIs).map((p) => certificateOf(p.der).fingerprint)),
         statuses: new Map(),
         until: Date.now() + 60_000,
       }
@@ -139,7 +149,9 @@ export class CertificateStore {
 
   /** Today's status of `cert`; `extra` certificates (a message's chain) may help build its path. */
   private statusOf(cert: Certificate, extra: Certificate[] = []): CertificateStatus {
-    const { anchors, known, statuses } = this.derived()
+    const { anchors, known, statuses, asIs } = this.derived()
+    // trusted as it is (not as an anchor: a self-signed directory certificate often says CA:TRUE, and must not vouch for others)
+    if (asIs.has(cert.fingerprint)) return datesStatus(cert, new Date())
     if (extra.length > 0) return evaluatePath(cert, [...extra, ...known], anchors, new Date()).status
     let status = statuses.get(cert.fingerprint)
     if (!status) {
@@ -166,7 +178,7 @@ export class CertificateStore {
     const peers: PeerCertificate[] = this.data.peers.map((p) => {
       const cert = certificateOf(p.der)
       const preferredFor = cert.emails.filter((address) => this.recipientFor(address)?.certificate.fingerprint === cert.fingerprint)
-      return { ...summarize(cert), status: this.statusOf(cert), source: p.source, addedAt: p.addedAt, preferredFor, capabilities: p.capabilities }
+      return { ...summarize(cert), status: this.statusOf(cert), source: p.source, addedAt: p.addedAt, preferredFor, capabilities: p.capabilities, ...(p.trustedAsIs ? { trustedAsIs: true } : {}) }
     })
     const trusted: TrustedCertificate[] = this.data.trusted.map((t) => ({ ...summarize(certificateOf(t.der)), addedAt: t.addedAt }))
     const identities = this.identities.list().map((account) => this.identity(account.id))
@@ -357,6 +369,42 @@ export class CertificateStore {
     return { added: this.state().peers.filter((p) => fingerprints.has(p.fingerprint)), authorities: authorities.length }
   }
 
+  /**
+   * Where a certificate someone else could be encrypted to stands today, and why in words: the
+   * check compose makes of a certificate a directory publishes.
+   */
+  assess(cert: Certificate): { status: CertificateStatus; reason: string } {
+    const { anchors, known, asIs } = this.derived()
+    if (asIs.has(cert.fingerprint)) return { status: datesStatus(cert, new Date()), reason: 'you trust this certificate' }
+    const path = evaluatePath(cert, [...known], anchors, new Date())
+    return { status: path.status, reason: path.reason }
+  }
+
+  /**
+   * Keeps certificates a directory publishes (source `directory`). `trustedAsIs`: the user looked
+   * at one that nothing they trust vouches for and trusts exactly it. An address's certificate
+   * must name it and allow encryption; a self-signed one saying CA:TRUE is still a person's here.
+   */
+  async addDirectoryPeers(certificates: Certificate[], options: { trustedAsIs?: boolean } = {}): Promise<PeerCertificate[]> {
+    const own = new Set(this.data.own.map((o) => certificateOf(o.der).fingerprint))
+    const usable = certificates.filter((c) => !own.has(c.fingerprint) && c.emails.length > 0 && canEncrypt(c))
+    if (usable.length === 0) return []
+    await this.update((data) => {
+      const now = new Date().toISOString()
+      for (const cert of usable) {
+        const der = cert.der.toString('base64')
+        const existing = data.peers.find((p) => p.der === der)
+        if (existing) {
+          if (options.trustedAsIs) existing.trustedAsIs = true
+        } else {
+          data.peers.push({ der, source: 'directory', addedAt: now, capabilities: null, ...(options.trustedAsIs ? { trustedAsIs: true } : {}) })
+        }
+      }
+    })
+    const fingerprints = new Set(usable.map((c) => c.fingerprint))
+    return this.state().peers.filter((p) => fingerprints.has(p.fingerprint))
+  }
+
   async removePeer(fingerprint: string): Promise<void> {
     await this.update((data) => {
       data.peers = data.peers.filter((p) => certificateOf(p.der).fingerprint !== fingerprint)
@@ -433,6 +481,12 @@ export class CertificateStore {
     this.writes = write.catch(() => {})
     return write
   }
+}
+
+/** A certificate trusted as it is: valid within its dates. */
+function datesStatus(cert: Certificate, now: Date): CertificateStatus {
+  if (now.getTime() < cert.notBefore.getTime()) return 'not-yet-valid'
+  return isValidAt(cert, now) ? 'valid' : 'expired'
 }
 
 /** The certificates in a .cer/.crt/.pem/.p7c/.p7b file (DER or PEM). */

@@ -7,7 +7,7 @@
  * before sending encrypted. For the reader: `SmimeService.read` (or `readSmime` with a context).
  */
 export { CertificateStore, type Identities } from './certificate-store'
-export { SmimeService, type ProtectRequest } from './smime-service'
+export { SmimeService, type ProtectRequest, type CertificateDirectory } from './smime-service'
 export { smimeHandlers } from './smime-handlers'
 export { signMime, encryptMime, signThenEncryptMime, protectMessage, contentEncryptionFor, type Signer, type EncryptionRecipient } from './smime-mime'
 export { readSmime, isSmime, type ReadContext, type SmimeReadResult, type VerifiedSigner } from './smime-read'

@@ -1,5 +1,6 @@
 import type { Handlers } from '../rpc/router'
 import type { CertificateStore } from './certificate-store'
+import type { SmimeService } from './smime-service'
 
 type SmimeHandlers = Pick<
   Handlers,
@@ -15,10 +16,11 @@ type SmimeHandlers = Pick<
   | 'smime.untrust'
   | 'smime.setPreferences'
   | 'smime.missingCertificates'
+  | 'smime.acceptDirectoryCertificate'
 >
 
 /** Settings → Security and the composer's certificate check. Private keys go in; nothing secret comes out. */
-export function smimeHandlers(store: CertificateStore): SmimeHandlers {
+export function smimeHandlers(store: CertificateStore, service: Pick<SmimeService, 'resolveRecipients' | 'acceptDirectoryCertificate'>): SmimeHandlers {
   return {
     'smime.state': () => store.state(),
     'smime.changed': (_input, emit) => {
@@ -49,6 +51,8 @@ export function smimeHandlers(store: CertificateStore): SmimeHandlers {
       await store.setPreferences(preferences)
       return store.preferences()
     },
-    'smime.missingCertificates': ({ addresses }) => ({ missing: store.missingRecipientCertificates(addresses) }),
+    // the directories are asked for what is missing: found and trusted is kept, found and untrusted is offered
+    'smime.missingCertificates': ({ addresses }, { signal }) => service.resolveRecipients(addresses, signal),
+    'smime.acceptDirectoryCertificate': ({ address, fingerprint }) => service.acceptDirectoryCertificate(address, fingerprint),
   }
 }

@@ -1,4 +1,4 @@
-import type { IdentitySmime } from '../../src-main/common/domain/smime'
+import type { DirectoryCertificateOffer, IdentitySmime } from '../../src-main/common/domain/smime'
 import type { DraftRow } from '../store/compose/compose-database'
 
 export interface SmimeChoice {
@@ -27,4 +27,12 @@ export function smimeProblem(choice: SmimeChoice, identity: IdentitySmime | unde
 export function missingCertificateText(missing: readonly string[]): string {
   const names = missing.length <= 1 ? (missing[0] ?? '') : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`
   return `${names} ${missing.length === 1 ? 'has' : 'have'} no certificate to encrypt to. Send the message unencrypted, or cancel?`
+}
+
+/** The prompt's words when a directory offers certificates for some of the missing: trust them, send unencrypted, or cancel. */
+export function missingWithOffersText(missing: readonly string[], offers: readonly DirectoryCertificateOffer[]): string {
+  const offered = new Set(offers.map((offer) => offer.address))
+  const others = missing.filter((address) => !offered.has(address))
+  const trust = `Trust the directory’s certificate below to send encrypted${offered.size > 1 ? ' (each one)' : ''}.`
+  return others.length > 0 ? `${trust} ${missingCertificateText(others)}` : `${trust} Or send the message unencrypted, or cancel.`
 }

@@ -1,6 +1,6 @@
 import { AccountId } from '../../src-main/common/domain/account'
-import type { IdentitySmime } from '../../src-main/common/domain/smime'
-import { missingCertificateText, recipientAddresses, smimeChoice, smimeProblem } from '../../src-renderer/compose/smime-choice'
+import type { DirectoryCertificateOffer, IdentitySmime } from '../../src-main/common/domain/smime'
+import { missingCertificateText, missingWithOffersText, recipientAddresses, smimeChoice, smimeProblem } from '../../src-renderer/compose/smime-choice'
 
 const fingerprint = `${'AB:'.repeat(31)}CD`
 const identity: IdentitySmime = { accountId: AccountId.parse('account-1'), signingCertificate: fingerprint, encryptionCertificate: fingerprint, signByDefault: true, encryptByDefault: false }
@@ -27,5 +27,13 @@ describe('the composer’s Sign and Encrypt toggles', () => {
   it('names who has no certificate, and offers unencrypted or cancel', () => {
     expect(missingCertificateText(['carol@example.test'])).toBe('carol@example.test has no certificate to encrypt to. Send the message unencrypted, or cancel?')
     expect(missingCertificateText(['a@x.test', 'b@x.test', 'c@x.test'])).toMatch(/^a@x\.test, b@x\.test and c@x\.test have no certificate/)
+  })
+
+  it('with a directory’s certificate on offer, asks to trust it, and still names those without any', () => {
+    const offer = { address: 'alice@example.test' } as DirectoryCertificateOffer
+    expect(missingWithOffersText(['alice@example.test'], [offer])).toBe('Trust the directory’s certificate below to send encrypted. Or send the message unencrypted, or cancel.')
+    expect(missingWithOffersText(['alice@example.test', 'carol@example.test'], [offer])).toBe(
+      'Trust the directory’s certificate below to send encrypted. carol@example.test has no certificate to encrypt to. Send the message unencrypted, or cancel?',
+    )
   })
 })

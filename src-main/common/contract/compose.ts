@@ -28,7 +28,8 @@ export const composeContract = {
    * answer, a retry — never submits twice: main's journal and the Sent folder say how far it got.
    * Errors: RECIPIENT_REJECTED (details.refused names each address and the server's reply),
    * MESSAGE_REJECTED, SEND_DEFERRED (4xx, retry), AUTH_FAILED, TLS_*, OFFLINE,
-   * SMIME_RECIPIENT_CERTIFICATE_MISSING (`details.addresses`: encrypting, and these have no certificate),
+   * SMIME_RECIPIENT_CERTIFICATE_MISSING (`details.addresses`: encrypting, and these have no certificate, not even
+   * a trusted one in the directories; `details.offers`: untrusted ones the directories have, for the user to judge),
    * SMIME_NO_SIGNING_CERTIFICATE, SMIME_NO_PRIVATE_KEY (signing, and the identity cannot); `details.submitted`
    * true means the message went out and only the filing is left to a retry.
    */

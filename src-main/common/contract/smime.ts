@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Fingerprint, IdentitySmime, OwnCertificate, PeerCertificate, SmimePreferences, SmimeState, TrustedCertificate } from '../domain/smime'
+import { DirectoryCertificateOffer, Fingerprint, IdentitySmime, OwnCertificate, PeerCertificate, SmimePreferences, SmimeState, TrustedCertificate } from '../domain/smime'
 import { event, procedure } from './define'
 
 /** A .p12/.pfx is a few KB; a long chain with large keys stays well under this. */
@@ -49,9 +49,23 @@ export const smimeContract = {
   }),
   'smime.untrust': procedure({ input: z.object({ fingerprint: Fingerprint }).strict(), output: z.object({}) }),
   'smime.setPreferences': procedure({ input: SmimePreferences.strict(), output: SmimePreferences }),
-  /** The addresses without a valid certificate to encrypt to: compose says who before sending encrypted. */
+  /**
+   * The addresses without a valid certificate to encrypt to: compose says who before sending
+   * encrypted. Main first asks the configured directories for the certificates it lacks: one that
+   * chains to a trusted root is kept (source `directory`) and no longer missing; one that does not
+   * comes back in `offers`, still missing, for the user to look at and trust or not.
+   */
   'smime.missingCertificates': procedure({
     input: z.object({ addresses: z.array(Address).max(1000) }).strict(),
-    output: z.object({ missing: z.array(z.string()) }),
+    output: z.object({ missing: z.array(z.string()), offers: z.array(DirectoryCertificateOffer).default([]) }),
+  }),
+  /**
+   * The user trusts a certificate a directory offered for `address` (from the last look-up): it is
+   * kept with the others' certificates (source `directory`), trusted as it is — it vouches for no
+   * other certificate — and used to encrypt to that address.
+   */
+  'smime.acceptDirectoryCertificate': procedure({
+    input: z.object({ address: Address, fingerprint: Fingerprint }).strict(),
+    output: PeerCertificate,
   }),
 }

@@ -88,6 +88,7 @@ export const FolderDelta = z.object({
 export type FolderDelta = z.infer<typeof FolderDelta>
 
 export const Attachment = z.object({
+  /** the IMAP part number (RFC 3501 §6.4.5), or `smime:<part>` for a part inside an encrypted S/MIME message, which main decrypts again to download */
   partId: z.string(),
   filename: z.string(),
   contentType: z.string(),

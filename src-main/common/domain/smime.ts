@@ -65,8 +65,24 @@ export const PeerCertificate = CertificateSummary.extend({
   preferredFor: z.array(z.string()),
   /** RFC 8551 §2.5.2 capabilities their client announced (content encryption OIDs), when known */
   capabilities: z.array(z.string()).nullable(),
+  /** the user trusted exactly this certificate (one from a directory that nothing they trust vouches for); it vouches for no other */
+  trustedAsIs: z.boolean().optional(),
 })
 export type PeerCertificate = z.infer<typeof PeerCertificate>
+
+/**
+ * A certificate a directory (LDAP `userCertificate;binary`) publishes for a recipient, which
+ * nothing the user trusts vouches for. Compose shows it — who it names, who issued it, its
+ * fingerprint — and uses it only once the user trusts it; never silently.
+ */
+export const DirectoryCertificateOffer = CertificateSummary.extend({
+  /** the recipient it was looked up for */
+  address: z.string(),
+  status: CertificateStatus,
+  /** why it is not trusted, in words */
+  reason: z.string(),
+})
+export type DirectoryCertificateOffer = z.infer<typeof DirectoryCertificateOffer>
 
 /** A trust anchor of the user's own: a CA, or one certificate trusted as it is. */
 export const TrustedCertificate = CertificateSummary.extend({ addedAt: z.string() })
