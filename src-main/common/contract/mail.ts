@@ -32,7 +32,7 @@ export const mailContract = {
   /** Something changed on the server: the store syncs that folder. */
   'mail.changed': event({
     input: z.object({}).strict(),
-    payload: z.object({ accountId: AccountId, path: Path, reason: z.enum(['exists', 'expunge', 'flags', 'poll', 'reconnect', 'folders']) }),
+    payload: z.object({ accountId: AccountId, path: Path, reason: z.enum(['exists', 'expunge', 'flags', 'poll', 'reconnect', 'folders', 'notify']) }),
   }),
   /** Connection state per account, with per-folder errors (a folder that cannot be opened does not stop the others). */
   'mail.status': event({
@@ -43,6 +43,12 @@ export const mailContract = {
       error: ErrorShapeSchema.nullable(),
       folderErrors: z.array(z.object({ path: z.string(), error: ErrorShapeSchema })),
       nextPollAt: z.number().nullable(),
+      /**
+       * How changes reach Quire, for the settings to show: `notify`, the server pushes changes of every
+       * folder (RFC 5465 NOTIFY, no polling); `idle-poll`, IDLE on INBOX and the other folders checked
+       * every `pollSeconds`; `poll`, every folder checked (one connection allowed, so no listener).
+       */
+      watch: z.object({ mode: z.enum(['notify', 'idle-poll', 'poll']), pollSeconds: z.number() }),
     }),
   }),
 }
