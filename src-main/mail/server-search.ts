@@ -55,6 +55,9 @@ export async function searchFolder(client: ImapFlow, criteria: ServerSearchCrite
   return { total: uids.length, headers: newest.length > 0 ? await fetchHeaders(client, compactSequenceSet(newest), { byUid: true }) : [] }
 }
 
+/** What one folder can fail with while the others still answer; anything else (offline, refused login …) is the account's. */
+const FOLDER_ERRORS = new Set(['NOT_FOUND', 'FORBIDDEN', 'FOLDER_UNAVAILABLE', 'INTERNAL'])
+
 /** What `searchServer` needs of an account's session: a folder selected on a pooled connection. */
 export interface FolderAccess {
   withFolder<T>(path: string, signal: AbortSignal, qresync: null, work: (client: ImapFlow) => Promise<T>): Promise<T>
@@ -76,7 +79,7 @@ export async function searchServer(session: FolderAccess, input: SearchInput, si
       total += result.total
       for (const header of result.headers) found.push({ ...header, path })
     } catch (error) {
-      if (!(error instanceof QuireError) || error.code === 'OFFLINE' || error.code === 'CANCELLED' || error.code === 'AUTH_FAILED' || error.code === 'TLS_UNTRUSTED') throw error
+      if (!(error instanceof QuireError) || !FOLDER_ERRORS.has(error.code)) throw error
       failed.push({ path, error: error.toShape() })
     }
   }

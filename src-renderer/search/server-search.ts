@@ -28,6 +28,8 @@ export interface ServerSearchOutcome {
   truncated: boolean
   /** some folders lie outside the cache: false means the cache alone answered the search */
   asked: boolean
+  /** folders the server would not search (deleted meanwhile, no rights …), with why */
+  failedFolders: { accountId: AccountId; path: string; message: string }[]
   /** accounts whose server could not be asked (offline, refused …), with why */
   unreachable: { accountId: AccountId; message: string }[]
   /** has:attachment has no IMAP SEARCH key: it was checked only on the headers that came back */
@@ -85,9 +87,15 @@ export function serverScopes(folders: readonly FolderRow[], query: SearchQuery, 
  * do not already show: a message cached under the same account, folder and UID, or carrying the
  * Message-ID of a local result (the same message in another folder).
  */
-export async function searchServers(client: Client, db: QuireDatabase, query: SearchQuery, localKeys: readonly MessageKey[], signal: AbortSignal, now = Date.now()): Promise<ServerSearchOutcome> {
+export async function searchServers(
+  client: Client,
+  db: QuireDatabase,
+  query: SearchQuery,
+  { localKeys, signal, onAsk, now = Date.now() }: { localKeys: () => readonly MessageKey[]; signal: AbortSignal; /** called once there is something to ask */ onAsk?: () => void; now?: number },
+): Promise<ServerSearchOutcome> {
   const scopes = serverScopes(await db.folders.toArray(), query, now)
-  const outcome: ServerSearchOutcome = { hits: [], total: 0, truncated: false, asked: scopes.size > 0, unreachable: [], attachmentsCheckedLocally: query.hasAttachment }
+  if (scopes.size > 0) onAsk?.()
+  const outcome: ServerSearchOutcome = { hits: [], total: 0, truncated: false, asked: scopes.size > 0, failedFolders: [], unreachable: [], attachmentsCheckedLocally: query.hasAttachment }
   const criteria = serverCriteria(query)
   const answers = await Promise.all(
     [...scopes].map(async ([accountId, folders]) => {
@@ -95,6 +103,7 @@ export async function searchServers(client: Client, db: QuireDatabase, query: Se
         const result = await client.call('mail.searchServer', { accountId, folders, criteria, limit: SERVER_RESULT_LIMIT }, { signal })
         outcome.total += result.total
         if (result.total > result.messages.length) outcome.truncated = true
+        for (const { path, error } of result.failed) outcome.failedFolders.push({ accountId, path, message: error.message })
         return result.messages.map((message): ServerHit => ({ ...message, accountId }))
       } catch (error) {
         if (signal.aborted) throw error
@@ -105,7 +114,7 @@ export async function searchServers(client: Client, db: QuireDatabase, query: Se
   )
   const found = answers.flat().filter((hit) => !query.hasAttachment || hit.hasAttachments)
   const cached = await db.messages.bulkGet(found.map((hit): MessageKey => [hit.accountId, hit.path, hit.uid]))
-  const local = (await db.messages.bulkGet(localKeys.slice(0, 1000))).filter((row): row is MessageRow => row !== undefined)
+  const local = (await db.messages.bulkGet(localKeys().slice(0, 1000))).filter((row): row is MessageRow => row !== undefined)
   const localIds = new Set(local.filter((row) => row.messageId).map((row) => `${row.accountId} ${row.messageId}`))
   outcome.hits = found
     .filter((hit, i) => cached[i] === undefined && !(hit.messageId && localIds.has(`${hit.accountId} ${hit.messageId}`)))
