@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto'
 import type { Page } from '@playwright/test'
+import MailComposer from 'nodemailer/lib/mail-composer'
+import { makeSmimeFixtures } from '../fixtures/smime/make-fixtures'
+import { openSmimeApp } from '../fixtures/smime/smime-app'
 import { callMain } from './support/main-rpc.mjs'
 import { accountSettings, addAccount, appendTo, compose, emptyMailbox, expect, messageList, row, test } from './support/mail-fixtures'
 import { screenshotBothThemes } from './support/screenshots'
@@ -27,8 +31,12 @@ test('search asks the server about a folder not kept offline, marks what came fr
 
   // Archive leaves the cache: its invoice can only be found on the server
   await app.getByRole('link', { name: 'Settings' }).click()
+  // Dovecot has NOTIFY (RFC 5465): the account's changes are pushed, not polled, and the settings say so
+  await expect(app.getByRole('list', { name: 'Accounts' })).toContainText('New mail: push (NOTIFY)', { timeout: 30_000 })
   await app.getByRole('button', { name: 'Folders of Alice' }).click()
   const dialog = app.getByRole('dialog', { name: 'Folders of Alice' })
+  await expect(dialog).toContainText('New mail: push (NOTIFY)')
+  await screenshotBothThemes(app, 'folders-watch-mode')
   await dialog.getByLabel('Keep Archive offline').uncheck()
   await expect(dialog.getByRole('row', { name: /^Archive/ })).toContainText('not kept')
   await app.keyboard.press('Escape')
@@ -60,4 +68,30 @@ test('search asks the server about a folder not kept offline, marks what came fr
   await expect(serverResults(app)).toContainText('The server could not be asked, so only messages kept on this computer were searched.', { timeout: 60_000 })
   await expect(serverResults(app).getByRole('button')).toHaveCount(0)
   await screenshotBothThemes(app, 'search-server-offline')
+})
+
+test('a search says how many encrypted messages it could not look into', async ({ app, stack, webMode }) => {
+  const { bob } = stack.users
+  await emptyMailbox(stack, bob)
+  // encrypted to bob, whose certificate Quire does not have: its body is never kept, so never searched
+  const fx = makeSmimeFixtures()
+  const sender = await openSmimeApp(fx, fx.alice, [fx.bob])
+  try {
+    const raw = await new MailComposer({ from: fx.alice.email, to: fx.bob.email, subject: 'Sealed', text: 'The budget figures.', messageId: `<${randomUUID()}@example.test>`, newline: 'windows' }).compile().build()
+    const [sealed] = await sender.service.protectMessages([raw], { accountId: sender.accountId, recipients: [fx.bob.email], sign: true, encrypt: true })
+    await appendTo(stack, bob, 'INBOX', [sealed!, await compose({ from: 'Ada Lovelace <ada@example.test>', to: bob.email, subject: 'Budget plan', text: 'Draft.' })])
+  } finally {
+    sender.close()
+    fx.cleanup()
+  }
+  await addAccount(webMode, stack, 'bob')
+  await expect(row(app, /Sealed/)).toBeVisible({ timeout: 30_000 })
+
+  await search(app, 'budget')
+  await expect(row(app, /Budget plan/)).toBeVisible({ timeout: 20_000 })
+  const note = app.getByRole('status').filter({ hasText: 'encrypted' })
+  await expect(note).toHaveText('1 encrypted message was not searched: its body is not kept decrypted on this computer. Settings → Security', { timeout: 20_000 })
+  await screenshotBothThemes(app, 'search-encrypted-skipped')
+  await note.getByRole('button', { name: 'Settings → Security' }).click()
+  await expect(app.getByRole('heading', { name: /^Security/ })).toBeVisible()
 })
