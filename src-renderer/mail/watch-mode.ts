@@ -5,7 +5,7 @@ import type { AccountStatus } from './mail-status.svelte'
  * (IMAP NOTIFY) or checked on an interval the user can change (Edit account → advanced settings).
  */
 export function watchModeText(status: AccountStatus | undefined): string | null {
-  if (!status || status.state !== 'online') return null
+  if (!status?.watch || status.state !== 'online') return null
   const { mode, pollSeconds } = status.watch
   const every = `${Number.isInteger(pollSeconds) ? pollSeconds : pollSeconds.toFixed(1)} s`
   if (mode === 'notify') return 'push (NOTIFY)'

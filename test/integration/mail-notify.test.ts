@@ -16,7 +16,7 @@ describe('NOTIFY (RFC 5465) on the listener: the server pushes every folder', ()
     await suite.withMail(
       async (mail, account) => {
         const online = await mail.waitOnline(account.id)
-        expect(online.watch.mode).toBe('notify')
+        expect(online.watch?.mode).toBe('notify')
         // polling is off: no round is scheduled at all
         expect(online.nextPollAt).toBeNull()
         const replica = new FolderReplica()
@@ -92,7 +92,7 @@ describe('NOTIFY (RFC 5465) on the listener: the server pushes every folder', ()
     await suite.withMail(
       async (mail, account) => {
         const polled = await mail.waitOnline(account.id, { polled: true })
-        expect(polled.watch.mode).toBe('poll')
+        expect(polled.watch?.mode).toBe('poll')
       },
       { options: { pollIntervalMs: 150 }, account: { maxConnections: 1 } },
     )

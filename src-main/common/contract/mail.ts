@@ -84,7 +84,7 @@ export const mailContract = {
        * folder (RFC 5465 NOTIFY, no polling); `idle-poll`, IDLE on INBOX and the other folders checked
        * every `pollSeconds`; `poll`, every folder checked (one connection allowed, so no listener).
        */
-      watch: z.object({ mode: z.enum(['notify', 'idle-poll', 'poll']), pollSeconds: z.number() }),
+      watch: z.object({ mode: z.enum(['notify', 'idle-poll', 'poll']), pollSeconds: z.number() }).optional(),
     }),
   }),
 }
