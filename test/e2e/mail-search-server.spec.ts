@@ -56,6 +56,7 @@ test('search asks the server about a folder not kept offline, marks what came fr
   const reader = app.getByRole('dialog', { name: 'Old invoice' })
   await expect(reader).toContainText('from server')
   await expect(reader).toContainText('Paid in full', { timeout: 30_000 })
+  await screenshotBothThemes(app, 'search-server-message')
   await app.keyboard.press('Escape')
   await expect(reader).toBeHidden()
 
