@@ -10,6 +10,7 @@ import { FolderHealth } from './folder-health'
 import { listFolders } from './folder-list'
 import { FolderDroppedError, openFolder, type OpenFolder, type QresyncParameters } from './folder-open'
 import { FolderPoller } from './folder-poller'
+import { startNotify } from './mailbox-notify'
 import { closeImapClient, createImapClient } from './imap-client'
 import { toMailError } from './mail-errors'
 import type { MailChanged, MailEvents, MailStatus } from './mail-events'
@@ -27,8 +28,8 @@ export interface AccountSessionDeps {
 }
 
 /**
- * Everything one account keeps open: a listener connection (IDLE on INBOX, RFC 2177, and STATUS
- * polls of the other folders) and a pool for sync, fetch and tasks, together never more than
+ * Everything one account keeps open: a listener connection (IDLE on INBOX, RFC 2177; the other
+ * folders pushed by NOTIFY, RFC 5465, where the server has it, else STATUS polls) and a pool for sync, fetch and tasks, together never more than
  * `account.maxConnections`. With a single connection allowed there is no listener: every folder,
  * INBOX too, is polled through the pool.
  */
@@ -52,6 +53,8 @@ export class AccountSession {
   private reconnectTimer: NodeJS.Timeout | null = null
   private pollTimer: NodeJS.Timeout | null = null
   private polling = false
+  /** the listener's server pushes changes of every folder (NOTIFY): no polling while it lasts */
+  private notifying = false
   /** set when the connection was lost: the next success tells the store to resync INBOX */
   private owesReconnectNotice = false
 
@@ -127,7 +130,12 @@ export class AccountSession {
       error: this.error ? this.error.toShape() : null,
       folderErrors: this.health.errors(),
       nextPollAt: this.nextPollAt,
+      watch: { mode: !this.listens ? 'poll' : this.notifying ? 'notify' : 'idle-poll', pollSeconds: this.pollIntervalMs() / 1000 },
     }
+  }
+
+  private pollIntervalMs(): number {
+    return this.deps.options.pollIntervalMs ?? this.account.pollIntervalSeconds * 1000
   }
 
   async folders(signal: AbortSignal): Promise<Folder[]> {
@@ -266,6 +274,23 @@ export class AccountSession {
     client.on('exists', (event) => event.path === 'INBOX' && this.changed('INBOX', 'exists'))
     client.on('expunge', (event) => event.path === 'INBOX' && this.changed('INBOX', 'expunge'))
     client.on('flags', (event) => event.path === 'INBOX' && this.changed('INBOX', 'flags'))
+    let notifying: boolean
+    try {
+      notifying = await startNotify(client, {
+        changed: (path) => this.changed(path, 'notify'),
+        uidValidity: (path, uidValidity) => this.currentUidValidity.set(path, uidValidity),
+        folderListed: (path, oldPath) => {
+          // a folder deleted and created again: only a new SELECT shows it (see openFolder)
+          this.currentUidValidity.delete(path)
+          this.changed(path, 'folders')
+          if (oldPath !== null) this.changed(oldPath, 'folders')
+        },
+      })
+    } catch {
+      return // the connection dropped: 'close' schedules the reconnect
+    }
+    if (this.listener !== client) return
+    this.notifying = notifying
     if (!this.health.isSetAside('INBOX')) {
       try {
         // auto-IDLE starts once SELECT is done (RFC 2177: IDLE reports changes to the selected folder)
@@ -281,11 +306,21 @@ export class AccountSession {
     }
     if (this.listener !== client) return
     this.online()
-    void this.poll()
+    if (this.notifying) this.stopPolling()
+    else void this.poll()
+  }
+
+  /** NOTIFY took over from the poller. */
+  private stopPolling(): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer)
+    this.pollTimer = null
+    this.nextPollAt = null
+    this.publishStatus()
   }
 
   private listenerLost(error: QuireError): void {
     if (this.lifetime.signal.aborted) return
+    this.notifying = false
     this.owesReconnectNotice = true
     if (!error.retryable) {
       this.fail(error)
@@ -325,9 +360,9 @@ export class AccountSession {
 
   /** One round of STATUS polls; then the next is scheduled (sooner, with backoff, when the account is unreachable without a listener). */
   private async poll(): Promise<void> {
-    if (this.polling || this.lifetime.signal.aborted) return
+    if (this.polling || this.lifetime.signal.aborted || (this.listens && this.notifying)) return
     this.polling = true
-    let nextDelay = this.deps.options.pollIntervalMs ?? this.account.pollIntervalSeconds * 1000
+    let nextDelay = this.pollIntervalMs()
     try {
       if (this.listens) {
         const listener = this.listener
@@ -351,7 +386,7 @@ export class AccountSession {
     } finally {
       this.polling = false
     }
-    if (!this.stopped()) this.schedulePoll(nextDelay)
+    if (!this.stopped() && !(this.listens && this.notifying)) this.schedulePoll(nextDelay)
   }
 
   private changed(path: string, reason: MailChanged['reason']): void {

@@ -88,3 +88,17 @@ function decodedSize(node: MessageStructureObject): number {
   const size = node.size ?? 0
   return node.encoding?.toLowerCase() === 'base64' ? Math.floor(((size * 76) / 78) * 0.75) : size
 }
+
+/**
+ * An S/MIME encrypted message (RFC 8551 §3.3, §3.4: application/pkcs7-mime with smime-type
+ * enveloped-data or authEnveloped-data; older senders use the x- type and may leave smime-type
+ * out). Its words are readable only once decrypted, so search can tell the user it skipped it.
+ */
+export function isEncrypted(root: MessageStructureObject): boolean {
+  const type = root.type.toLowerCase()
+  // RFC 8551 §3.2.2: some agents send application/octet-stream with a .p7m name
+  if (type === 'application/octet-stream') return /\.p7m$/i.test(root.parameters?.name ?? root.dispositionParameters?.filename ?? '')
+  if (type !== 'application/pkcs7-mime' && type !== 'application/x-pkcs7-mime') return false
+  const smimeType = (root.parameters?.['smime-type'] ?? '').toLowerCase()
+  return smimeType === '' ? !/\.p7s$/i.test(root.parameters?.name ?? '') : smimeType === 'enveloped-data' || smimeType === 'authenveloped-data'
+}

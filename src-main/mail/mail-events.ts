@@ -4,7 +4,7 @@ export type MailChanged = EventPayload<'mail.changed'>
 export type MailStatus = EventPayload<'mail.status'>
 
 /** How much a reason asks the store to look at: a reconnect may have missed anything. */
-const BREADTH: Record<MailChanged['reason'], number> = { exists: 0, expunge: 0, flags: 0, poll: 0, folders: 1, reconnect: 2 }
+const BREADTH: Record<MailChanged['reason'], number> = { exists: 0, expunge: 0, flags: 0, poll: 0, notify: 0, folders: 1, reconnect: 2 }
 
 /**
  * The engine's two event streams, fanned out to every subscriber. `mail.changed` for one folder is

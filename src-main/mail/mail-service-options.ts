@@ -23,7 +23,7 @@ export interface MailServiceOptions {
   changeCoalesceMs?: number
   /** RFC 2177 §3: re-issue IDLE before the server's 30-minute inactivity timer */
   idleRestartMs?: number
-  /** capabilities to act as if the server lacked (tests of the fallbacks): QRESYNC, CONDSTORE, MOVE, ESEARCH, UIDPLUS */
+  /** capabilities to act as if the server lacked (tests of the fallbacks): QRESYNC, CONDSTORE, MOVE, ESEARCH, UIDPLUS, NOTIFY */
   ignoreCapabilities?: readonly string[]
   /** inline cid: images in one `mail.body` answer, in decoded bytes */
   maxInlineImageBytes?: number

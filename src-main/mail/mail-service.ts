@@ -13,11 +13,12 @@ import { MailEvents } from './mail-events'
 import { resolveMailServiceOptions, type MailServiceOptions } from './mail-service-options'
 import { applyTask } from './mail-tasks'
 import { fetchMessageBody } from './message-body'
+import { searchServer } from './server-search'
 import { watchWake } from './wake-detector'
 
 export type { MailServiceOptions } from './mail-service-options'
 
-export type MailHandlers = Pick<Handlers, 'mail.folders' | 'mail.sync' | 'mail.backfill' | 'mail.body' | 'mail.attachment' | 'mail.apply' | 'mail.changed' | 'mail.status'>
+export type MailHandlers = Pick<Handlers, 'mail.folders' | 'mail.sync' | 'mail.backfill' | 'mail.body' | 'mail.attachment' | 'mail.apply' | 'mail.changed' | 'mail.status' | 'mail.searchServer'>
 
 /** What another service in main may do over an account's IMAP connections (compose files Sent and Drafts this way). */
 export interface ImapAccess {
@@ -106,6 +107,7 @@ export function createMailService(
       await sessionOf(accountId).withFolder(task.path, signal, null, (client) => applyTask(client, task))
       return {}
     },
+    'mail.searchServer': (input, { signal }) => searchServer(sessionOf(input.accountId), input, signal),
     'mail.changed': (_input, emit) => events.onChanged(emit),
     'mail.status': (_input, emit) => {
       const stop = events.onStatus(emit)

@@ -1,6 +1,6 @@
 import type { FetchMessageObject, MessageAddressObject } from 'imapflow'
 import type { Address, MessageHeader } from '../common/domain/mail'
-import { hasAttachments } from './body-structure'
+import { hasAttachments, isEncrypted } from './body-structure'
 import { parseExtraHeaderFields } from './header-fields'
 
 /** One FETCH response (UID FLAGS MODSEQ INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE, extra headers) as a MessageHeader. */
@@ -27,6 +27,7 @@ export function toMessageHeader(message: FetchMessageObject, snippet: string): M
     spam: extra.spam,
     hasAttachments: message.bodyStructure ? hasAttachments(message.bodyStructure) : false,
     snippet,
+    ...(message.bodyStructure && isEncrypted(message.bodyStructure) ? { encrypted: true } : {}),
   }
 }
 

@@ -25,7 +25,7 @@ async function byWords(index: SearchIndex, terms: readonly string[]): Promise<Me
 const matchesPeople = (addresses: readonly Address[], wanted: string) =>
   addresses.some((address) => normalise(address.name).includes(wanted) || address.address.toLowerCase().includes(wanted))
 
-function folderMatches(folder: FolderRow | undefined, path: string, wanted: string): boolean {
+export function folderMatches(folder: FolderRow | undefined, path: string, wanted: string): boolean {
   const role = folder ? roleOf(folder) : path.toUpperCase() === 'INBOX' ? 'inbox' : null
   return role === wanted || normalise(folder?.name ?? path) === wanted || normalise(path) === wanted
 }

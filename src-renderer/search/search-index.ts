@@ -32,6 +32,12 @@ const FLUSH_DELAY_MS = 120
 const keyOf = (row: { accountId: MessageRow['accountId']; path: string; uid: number }): MessageKey => [row.accountId, row.path, row.uid]
 const idOf = (key: MessageKey) => JSON.stringify(key)
 
+/**
+ * The index word of an encrypted message whose body is not cached (the user keeps decrypted mail
+ * out of the cache, or no key opens it): its body was not searched. No typed word starts with it.
+ */
+export const UNSEARCHED_ENCRYPTED = '\u0001encrypted'
+
 /** The words a message is found by: its headers, snippet and, once cached, its body. */
 export function entryFor(message: MessageRow, body: BodyRow | undefined): IndexEntry {
   const people = [...message.from, ...message.to, ...message.cc].flatMap((address) => [address.name, address.address])
@@ -41,7 +47,7 @@ export function entryFor(message: MessageRow, body: BodyRow | undefined): IndexE
     accountId: message.accountId,
     path: message.path,
     uid: message.uid,
-    words: wordSet([message.subject, ...people, message.snippet, ...attachments, bodyText]),
+    words: [...wordSet([message.subject, ...people, message.snippet, ...attachments, bodyText]), ...(message.encrypted && !body ? [UNSEARCHED_ENCRYPTED] : [])],
     body: body ? 1 : 0,
   }
 }

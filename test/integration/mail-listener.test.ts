@@ -10,35 +10,41 @@ const servers = inject('servers')
 const { carol } = servers.users
 const suite = new MailSuite(servers, carol)
 
+/** Dovecot has NOTIFY, which would push the other folders (mail-notify.test.ts): these tests are about polling. */
+const withoutNotify = { ignoreCapabilities: ['NOTIFY'] }
+
 describe('the listener: IDLE on INBOX, STATUS polls elsewhere', () => {
   it('mail delivered to INBOX, and flag changes and expunges by another client, reach mail.changed through IDLE', async () => {
-    await suite.withMail(async (mail, account) => {
-      await mail.waitOnline(account.id)
-      const replica = new FolderReplica()
-      await mail.syncAll(account.id, 'INBOX', replica)
+    await suite.withMail(
+      async (mail, account) => {
+        await mail.waitOnline(account.id)
+        const replica = new FolderReplica()
+        await mail.syncAll(account.id, 'INBOX', replica)
 
-      let seen = mail.changed.length
-      const subject = await deliver(servers, carol.email)
-      await mail.waitForChanged((e) => e.accountId === account.id && e.path === 'INBOX' && e.reason === 'exists', 'EXISTS through IDLE', seen)
-      const delta = await mail.call('mail.sync', { accountId: account.id, path: 'INBOX', cursor: replica.cursor, limit: 500 })
-      replica.apply(delta)
-      const arrived = delta.added.find((h) => h.subject === subject)
-      expect(arrived).toBeDefined()
-      const uid = String(arrived!.uid)
+        let seen = mail.changed.length
+        const subject = await deliver(servers, carol.email)
+        await mail.waitForChanged((e) => e.accountId === account.id && e.path === 'INBOX' && e.reason === 'exists', 'EXISTS through IDLE', seen)
+        const delta = await mail.call('mail.sync', { accountId: account.id, path: 'INBOX', cursor: replica.cursor, limit: 500 })
+        replica.apply(delta)
+        const arrived = delta.added.find((h) => h.subject === subject)
+        expect(arrived).toBeDefined()
+        const uid = String(arrived!.uid)
 
-      await suite.peer.mailboxOpen('INBOX')
-      seen = mail.changed.length
-      await suite.peer.messageFlagsAdd(uid, ['\\Flagged'], { uid: true })
-      await mail.waitForChanged((e) => e.path === 'INBOX' && e.reason === 'flags', 'a flag change through IDLE', seen)
+        await suite.peer.mailboxOpen('INBOX')
+        seen = mail.changed.length
+        await suite.peer.messageFlagsAdd(uid, ['\\Flagged'], { uid: true })
+        await mail.waitForChanged((e) => e.path === 'INBOX' && e.reason === 'flags', 'a flag change through IDLE', seen)
 
-      seen = mail.changed.length
-      await suite.peer.messageDelete(uid, { uid: true })
-      await mail.waitForChanged((e) => e.path === 'INBOX' && e.reason === 'expunge', 'an expunge through IDLE', seen)
-      const after = await mail.call('mail.sync', { accountId: account.id, path: 'INBOX', cursor: replica.cursor, limit: 500 })
-      expect(after.vanished).toContain(arrived!.uid)
-      // polling covers the folders IDLE does not: it says when the next round is
-      expect(mail.lastStatus(account.id)?.nextPollAt).toEqual(expect.any(Number))
-    })
+        seen = mail.changed.length
+        await suite.peer.messageDelete(uid, { uid: true })
+        await mail.waitForChanged((e) => e.path === 'INBOX' && e.reason === 'expunge', 'an expunge through IDLE', seen)
+        const after = await mail.call('mail.sync', { accountId: account.id, path: 'INBOX', cursor: replica.cursor, limit: 500 })
+        expect(after.vanished).toContain(arrived!.uid)
+        // polling covers the folders IDLE does not: it says when the next round is
+        expect(mail.lastStatus(account.id)?.nextPollAt).toEqual(expect.any(Number))
+      },
+      { options: withoutNotify },
+    )
   })
 
   it('polls report only the folders that moved, and new folders', async () => {
@@ -60,7 +66,7 @@ describe('the listener: IDLE on INBOX, STATUS polls elsewhere', () => {
         expect(mail.changed.slice(seen).filter((e) => e.path === still)).toEqual([])
         expect(mail.changed.slice(seen).filter((e) => e.path === moved)).toHaveLength(1)
       },
-      { options: { pollIntervalMs: 150 } },
+      { options: { pollIntervalMs: 150, ...withoutNotify } },
     )
   })
 

@@ -46,6 +46,8 @@ export const MessageHeader = z.object({
   spam: z.boolean(),
   hasAttachments: z.boolean(),
   snippet: z.string(),
+  /** S/MIME encrypted (RFC 8551 §3.3): its body is searchable only once decrypted and cached */
+  encrypted: z.boolean().optional(),
 })
 export type MessageHeader = z.infer<typeof MessageHeader>
 
