@@ -4,10 +4,12 @@ import { QuireError } from '../../common/contract'
 import type { AccountId } from '../../common/domain/account'
 import type { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject } from '../../common/domain/calendar'
 import type { DavAccount } from '../../common/domain/dav-account'
+import type { FreeBusyAnswer } from '../../common/domain/free-busy'
 import { createDavClient, type DavClient, type DavDiscovery } from '../dav-client'
 import { DavSessions } from '../dav-sessions'
 import { listCalendars } from './calendar-list'
 import { calendarChanges, fetchObjects } from './calendar-sync'
+import { FreeBusyLookup, type FreeBusyRequest } from './free-busy'
 import { deleteObject, putObject } from './calendar-write'
 
 /** What the CalDAV service needs of the DAV account registry. */
@@ -37,6 +39,7 @@ interface Session {
  */
 export class CalDavService {
   private readonly sessions = new DavSessions<Session>((accountId, signal) => this.open(accountId, signal))
+  private readonly freeBusyLookup = new FreeBusyLookup()
   private readonly unsubscribe: () => void
 
   constructor(
@@ -86,6 +89,11 @@ export class CalDavService {
       assertMember(session.client, calendarUrl, href)
       return deleteObject(session.client, href, etag, signal)
     })
+  }
+
+  /** Other people's busy times, from the first source that can say (free-busy.ts). */
+  async freeBusy(accountId: AccountId, request: FreeBusyRequest, signal?: AbortSignal): Promise<FreeBusyAnswer[]> {
+    return this.sessions.with(accountId, signal, (session) => this.freeBusyLookup.lookup(accountId, session.client, session.discovery.principalUrl, request, signal))
   }
 
   private async calendar(session: Session, url: string, signal?: AbortSignal): Promise<CalendarCollection> {

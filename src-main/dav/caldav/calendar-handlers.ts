@@ -8,7 +8,7 @@ import type { CalendarWatch } from './calendar-watch'
 
 type CalendarHandlers = Pick<
   Handlers,
-  'calendar.list' | 'calendar.changes' | 'calendar.fetch' | 'calendar.put' | 'calendar.delete' | 'calendar.watch' | 'dav.accounts.test'
+  'calendar.list' | 'calendar.changes' | 'calendar.fetch' | 'calendar.put' | 'calendar.delete' | 'calendar.watch' | 'calendar.freeBusy' | 'dav.accounts.test'
 >
 
 export interface CalendarHandlerDeps {
@@ -33,6 +33,7 @@ export function calendarHandlers({ caldav, watch, passwords, clientOptions }: Ca
       return {}
     },
     'calendar.watch': (_input, emit) => watch.subscribe(emit),
+    'calendar.freeBusy': ({ accountId, ...request }, { signal }) => caldav.freeBusy(accountId, request, signal),
     'dav.accounts.test': async ({ settings, password, id }) => {
       const secret = password ?? (await storedPassword(settings, id, passwords))
       if (secret === undefined) {
