@@ -12,6 +12,8 @@ export interface CalendarPrefs {
   /** working hours, "09:00" to "17:00", shaded outside */
   workStart: string
   workEnd: string
+  /** working days, 0 = Sunday … 6 = Saturday ("next time everyone is free" looks only at these) */
+  workDays: number[]
   /** new events get a reminder this many minutes before; null: none */
   defaultReminder: number | null
 }
@@ -19,7 +21,7 @@ export interface CalendarPrefs {
 const KEY = 'quire.calendar.prefs'
 
 export function defaultPrefs(): CalendarPrefs {
-  return { view: 'week', zone: systemZone(), weekStart: defaultWeekStart(), workStart: '09:00', workEnd: '17:00', defaultReminder: null }
+  return { view: 'week', zone: systemZone(), weekStart: defaultWeekStart(), workStart: '09:00', workEnd: '17:00', workDays: [1, 2, 3, 4, 5], defaultReminder: null }
 }
 
 /** The locale's first day of the week where the browser says (Intl.Locale weekInfo), else Monday. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AccountId } from '../domain/account'
 import { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject, CalendarOwner } from '../domain/calendar'
+import { FreeBusyAnswer } from '../domain/free-busy'
 import { event, procedure } from './define'
 
 const Url = z.string().url().max(4000)
@@ -69,5 +70,26 @@ export const calendarContract = {
   'calendar.watch': event({
     input: z.object({}).strict(),
     payload: z.object({ accountId: AccountId, nextCheckAt: z.number(), due: z.boolean() }),
+  }),
+  /**
+   * When each attendee is busy in [start, end) (ms), asked in this order until one answers: the
+   * account's RFC 6638 scheduling outbox (a VFREEBUSY request), a free-busy-query REPORT (RFC 4791
+   * §7.10) on `calendarUrls` (that person's calendars the account can see), else busy times computed
+   * from those calendars' events. `source` null with a `problem` when nobody could say. Answers are
+   * kept about a minute per account, address and window.
+   */
+  'calendar.freeBusy': procedure({
+    input: z
+      .object({
+        accountId: AccountId,
+        start: z.number().int(),
+        end: z.number().int(),
+        attendees: z.array(z.object({ address: z.string().min(3).max(320), calendarUrls: z.array(Url).max(20) }).strict()).min(1).max(50),
+        /** IANA zone floating event times are read in (the user's); UTC when absent */
+        zone: z.string().max(64).optional(),
+      })
+      .strict()
+      .refine((input) => input.end > input.start && input.end - input.start <= 62 * 86_400_000, 'The window must end after it starts and span at most 62 days.'),
+    output: z.array(FreeBusyAnswer),
   }),
 }

@@ -4,10 +4,12 @@ import { QuireError } from '../../common/contract'
 import type { AccountId } from '../../common/domain/account'
 import type { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject, CalendarOwner } from '../../common/domain/calendar'
 import type { DavAccount } from '../../common/domain/dav-account'
+import type { FreeBusyAnswer } from '../../common/domain/free-busy'
 import { createDavClient, type DavClient, type DavDiscovery } from '../dav-client'
 import { DavSessions } from '../dav-sessions'
 import { listCalendars, readCalendar, samePath, type OwnerOptions } from './calendar-list'
 import { calendarChanges, fetchObjects } from './calendar-sync'
+import { FreeBusyLookup, type FreeBusyRequest } from './free-busy'
 import { deleteObject, putObject } from './calendar-write'
 import { delegatorsOf, describePrincipal, ownerOf, readPrincipal, resolveSharedTarget } from './principal-lookup'
 import { SharedCalendarSources, type SharedSource } from './shared-calendar-sources'
@@ -46,6 +48,7 @@ const UNSHARED = new Set(['FORBIDDEN', 'NOT_FOUND'])
  */
 export class CalDavService {
   private readonly sessions = new DavSessions<Session>((accountId, signal) => this.open(accountId, signal))
+  private readonly freeBusyLookup = new FreeBusyLookup()
   private readonly unsubscribe: () => void
   private readonly shared: SharedCalendarSources
 
@@ -145,6 +148,11 @@ export class CalDavService {
         throw await this.explainRefusal(session, accountId, calendarUrl, error, signal)
       })
     })
+  }
+
+  /** Other people's busy times, from the first source that can say (free-busy.ts). */
+  async freeBusy(accountId: AccountId, request: FreeBusyRequest, signal?: AbortSignal): Promise<FreeBusyAnswer[]> {
+    return this.sessions.with(accountId, signal, (session) => this.freeBusyLookup.lookup(accountId, session.client, session.discovery.principalUrl, request, signal))
   }
 
   /**

@@ -16,6 +16,7 @@ type CalendarHandlers = Pick<
   | 'calendar.put'
   | 'calendar.delete'
   | 'calendar.watch'
+  | 'calendar.freeBusy'
   | 'dav.accounts.test'
 >
 
@@ -46,6 +47,7 @@ export function calendarHandlers({ caldav, watch, passwords, clientOptions }: Ca
       return {}
     },
     'calendar.watch': (_input, emit) => watch.subscribe(emit),
+    'calendar.freeBusy': ({ accountId, ...request }, { signal }) => caldav.freeBusy(accountId, request, signal),
     'dav.accounts.test': async ({ settings, password, id }) => {
       const secret = password ?? (await storedPassword(settings, id, passwords))
       if (secret === undefined) {
