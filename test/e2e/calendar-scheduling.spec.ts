@@ -128,3 +128,51 @@ test('bob finds a time with alice: her busy times from Cyrus scheduling, and the
     for (const href of await bob.list(calendar('bob'))) if ((await bob.get(href))?.data.includes('SUMMARY:Planning sync')) await bob.delete(href)
   }
 })
+
+test('bob finds a time with alice from the calendar she shares with him on Radicale (no free/busy service there)', async ({ app, webMode, stack }) => {
+  test.setTimeout(120_000)
+  const alice = new CalDavPeer(stack.radicaleUrl, 'alice', stack.users.alice.password)
+  const shared = `${stack.radicaleUrl}/alice/shared/`
+  const hrefs = [`${shared}${randomUUID()}.ics`, `${shared}${randomUUID()}.ics`]
+  // alice: busy 09:00–10:00 and 10:30–11:00 in the calendar she shares read-only with bob
+  await alice.put(hrefs[0]!, vevent(`${randomUUID()}@quire.test`, 'Alice standup', stamp('09:00'), stamp('10:00')))
+  await alice.put(hrefs[1]!, vevent(`${randomUUID()}@quire.test`, 'Alice call', stamp('10:30'), stamp('11:00')))
+  try {
+    await callMain(webMode.url, 'dav.accounts.add', {
+      settings: { name: 'Bob (Radicale)', serverUrl: stack.radicaleUrl, username: 'bob', mailAccountId: null, calendars: true, contacts: false, syncIntervalSeconds: 300, color: '#2f6feb' },
+      password: stack.users.bob.password,
+    })
+    await app.getByRole('link', { name: 'Calendar' }).click()
+    await app.getByRole('button', { name: 'Add someone’s calendars…' }).click()
+    const dialog = app.getByRole('dialog', { name: 'Add someone’s calendars' })
+    await dialog.getByLabel('Email address or calendar URL').fill('alice@example.test')
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click()
+    await expect(dialog).toBeHidden()
+
+    await app.getByRole('button', { name: 'New event' }).click()
+    const editor = app.getByRole('dialog', { name: 'New event' })
+    await editor.getByLabel('Title').fill('Quick chat')
+    await editor.getByLabel('Start date').fill(DAY)
+    await editor.getByLabel('Start time', { exact: true }).fill('09:00')
+    await editor.getByLabel('End time', { exact: true }).fill('10:00')
+    await editor.getByRole('combobox', { name: 'Start time zone' }).selectOption('UTC')
+    await editor.getByRole('combobox', { name: 'End time zone' }).selectOption('UTC')
+    const attendees = editor.getByRole('combobox', { name: 'Attendees' })
+    await attendees.fill('alice@example.test')
+    await attendees.press('Enter')
+    await editor.getByRole('button', { name: 'Find a time' }).click()
+    const assistant = editor.getByRole('region', { name: 'Scheduling assistant' })
+    const row = assistant.locator('[data-testid="schedule-row"][data-address="alice@example.test"]')
+    await expect(row).toContainText('shared calendar')
+    const busy = assistant.locator('[data-testid="schedule-lane"][data-address="alice@example.test"] [data-type="BUSY"]')
+    await expect(busy).toHaveCount(2)
+    await expect(busy.first()).toHaveAttribute('data-start', String(at('09:00')))
+    await expect(busy.last()).toHaveAttribute('data-end', String(at('11:00')))
+    // an hour: 09:00 and 10:00 collide with alice, 11:00 is the first free for both
+    await assistant.getByRole('button', { name: 'Next time everyone is free' }).click()
+    await expect(editor.getByLabel('Start time', { exact: true })).toHaveValue('11:00')
+    await editor.getByRole('button', { name: 'Cancel' }).click()
+  } finally {
+    for (const href of hrefs) await alice.delete(href)
+  }
+})
