@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Locator } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { CalDavPeer, vevent } from '../integration/support/caldav-peer'
 import { callMain } from './support/main-rpc.mjs'
 import { screenshotBothThemes } from './support/screenshots'
@@ -19,6 +19,24 @@ async function leftEdge(track: Locator, block: Locator): Promise<number> {
   const outer = (await track.boundingBox())!
   const inner = (await block.boundingBox())!
   return (inner.x - outer.x) / outer.width
+}
+
+/** Opens a new event on DAY, 09:00–10:00 UTC, with these attendees, and returns the editor. */
+async function newMeeting(app: Page, title: string, addresses: string[]): Promise<Locator> {
+  await app.getByRole('button', { name: 'New event' }).click()
+  const editor = app.getByRole('dialog', { name: 'New event' })
+  await editor.getByLabel('Title').fill(title)
+  await editor.getByLabel('Start date').fill(DAY)
+  await editor.getByLabel('Start time', { exact: true }).fill('09:00')
+  await editor.getByLabel('End time', { exact: true }).fill('10:00')
+  await editor.getByRole('combobox', { name: 'Start time zone' }).selectOption('UTC')
+  await editor.getByRole('combobox', { name: 'End time zone' }).selectOption('UTC')
+  const attendees = editor.getByRole('combobox', { name: 'Attendees' })
+  for (const address of addresses) {
+    await attendees.fill(address)
+    await attendees.press('Enter')
+  }
+  return editor
 }
 
 test('bob finds a time with alice: her busy times from Cyrus scheduling, and the first slot free for both', async ({ app, webMode, stack }) => {
@@ -43,19 +61,7 @@ test('bob finds a time with alice: her busy times from Cyrus scheduling, and the
       password: stack.users.bob.password,
     })
     await app.getByRole('link', { name: 'Calendar' }).click()
-    await app.getByRole('button', { name: 'New event' }).click()
-    const editor = app.getByRole('dialog', { name: 'New event' })
-    await editor.getByLabel('Title').fill('Planning sync')
-    await editor.getByLabel('Start date').fill(DAY)
-    await editor.getByLabel('Start time', { exact: true }).fill('09:00')
-    await editor.getByLabel('End time', { exact: true }).fill('10:00')
-    await editor.getByRole('combobox', { name: 'Start time zone' }).selectOption('UTC')
-    await editor.getByRole('combobox', { name: 'End time zone' }).selectOption('UTC')
-    const attendees = editor.getByRole('combobox', { name: 'Attendees' })
-    for (const address of ['alice@example.test', 'carol@example.test', 'dave@example.test']) {
-      await attendees.fill(address)
-      await attendees.press('Enter')
-    }
+    const editor = await newMeeting(app, 'Planning sync', ['alice@example.test', 'carol@example.test', 'dave@example.test'])
     await editor.locator('li[data-address="carol@example.test"]').getByRole('checkbox', { name: 'Optional' }).check()
 
     await editor.getByRole('button', { name: 'Find a time' }).click()
@@ -149,17 +155,7 @@ test('bob finds a time with alice from the calendar she shares with him on Radic
     await dialog.getByRole('button', { name: 'Add', exact: true }).click()
     await expect(dialog).toBeHidden()
 
-    await app.getByRole('button', { name: 'New event' }).click()
-    const editor = app.getByRole('dialog', { name: 'New event' })
-    await editor.getByLabel('Title').fill('Quick chat')
-    await editor.getByLabel('Start date').fill(DAY)
-    await editor.getByLabel('Start time', { exact: true }).fill('09:00')
-    await editor.getByLabel('End time', { exact: true }).fill('10:00')
-    await editor.getByRole('combobox', { name: 'Start time zone' }).selectOption('UTC')
-    await editor.getByRole('combobox', { name: 'End time zone' }).selectOption('UTC')
-    const attendees = editor.getByRole('combobox', { name: 'Attendees' })
-    await attendees.fill('alice@example.test')
-    await attendees.press('Enter')
+    const editor = await newMeeting(app, 'Quick chat', ['alice@example.test'])
     await editor.getByRole('button', { name: 'Find a time' }).click()
     const assistant = editor.getByRole('region', { name: 'Scheduling assistant' })
     const row = assistant.locator('[data-testid="schedule-row"][data-address="alice@example.test"]')
