@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { seriousViolations } from './support/axe'
 import { screenshotBothThemes } from './support/screenshots'
 import { addAccount, appendTo, compose, emptyMailbox, expect, imapPeer, messageList, row, serverFolder, test } from './support/mail-fixtures'
 
@@ -69,6 +70,7 @@ test('conversation view: a thread is one row, opens as a conversation, and its a
   await expect(reader.getByRole('article').first().getByRole('button', { name: 'Actions for the message from Bob Builder' })).toBeVisible()
   await app.mouse.move(0, 0)
   await screenshotBothThemes(app, 'mail-conversation')
+  expect(await seriousViolations(app), 'conversation view').toEqual([])
 
   // one message of the conversation: flag only Carol's (expanded first, as it was read before)
   await reader.getByRole('article').nth(1).locator('button.collapsed').click()
@@ -122,6 +124,7 @@ test('list rows have a context menu by mouse and keyboard; rows drag onto a side
   await expect(row(app, /Keep me/)).toHaveAttribute('aria-selected', 'true')
   for (const name of ['Reply', 'Reply all', 'Forward', 'Mark as read', 'Flag', 'Move to…', 'Archive', 'Delete', 'Junk']) await expect(menu.getByRole('menuitem', { name, exact: true })).toBeVisible()
   await screenshotBothThemes(app, 'mail-context-menu')
+  expect(await seriousViolations(app), 'context menu').toEqual([])
   await menu.getByRole('menuitem', { name: 'Flag', exact: true }).click()
   await expect(row(app, /Keep me/)).toHaveAccessibleName(/flagged/)
   await expect.poll(async () => (await serverFolder(stack, alice, 'INBOX')).find((m) => m.subject === 'Keep me')?.flags, { timeout: 20_000 }).toContain('\\Flagged')

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { seriousViolations } from './support/axe'
 import { screenshotBothThemes } from './support/screenshots'
 import { addAccount, appendTo, compose, emptyMailbox, expect, messageList, row, serverFolder, test } from './support/mail-fixtures'
 
@@ -25,6 +26,8 @@ test('the reading pane goes below the list or to its right, from Settings and th
 
   await openSettings(app)
   await mailReading(app).getByRole('radio', { name: 'Below the message list' }).check()
+  await screenshotBothThemes(app, 'settings-mail-reading')
+  expect(await seriousViolations(app), 'Settings').toEqual([])
   await app.getByRole('link', { name: 'Mail' }).click()
   await row(app, /Where does it go/).click()
   await expect(reader(app).getByRole('heading', { name: 'Where does it go' })).toBeVisible()
@@ -36,6 +39,7 @@ test('the reading pane goes below the list or to its right, from Settings and th
   await expect.poll(below).toBe(true)
   await app.mouse.move(0, 0)
   await screenshotBothThemes(app, 'mail-reader-below')
+  expect(await seriousViolations(app), 'reader below').toEqual([])
 
   // remembered across a reload
   await app.reload()
