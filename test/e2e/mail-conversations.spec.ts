@@ -136,6 +136,7 @@ test('list rows have a context menu by mouse and keyboard; rows drag onto a side
   await menu.getByRole('menuitem', { name: 'Junk', exact: true }).focus()
   await app.keyboard.press('Enter')
   await expect(row(app, /Junk me/)).toBeHidden()
+  await expect(messageList(app)).toBeFocused()
   await expect.poll(async () => (await serverFolder(stack, alice, 'Junk')).map((m) => m.subject), { timeout: 20_000 }).toEqual(['Junk me'])
 
   // drag two selected rows onto a folder in the sidebar: both move, and undo brings them back
