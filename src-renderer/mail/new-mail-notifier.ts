@@ -129,6 +129,8 @@ function show(row: MessageRow): void {
   const notification = new Notification(personName(row.from[0]) || 'New mail', { body: subjectOf(row.subject), tag: keyId(key) })
   notification.onclick = () => {
     openInbox()
+    // mail a filter filed in one of the user's folders is shown there, not in All Inboxes
+    if (row.path.toUpperCase() !== 'INBOX') mailState.show({ kind: 'folder', accountId: row.accountId, path: row.path })
     mailState.open(key)
     notification.close()
   }

@@ -46,7 +46,10 @@ test('conversation view: a thread is one row, opens as a conversation, and its a
   await expect(row(app, /Lunch plans/)).toHaveCount(3)
 
   // the view menu groups by conversation: one row, newest first, with its people and count
-  await (await viewMenu(app)).getByRole('menuitemcheckbox', { name: 'Group by conversation' }).click()
+  const menu = await viewMenu(app)
+  await expect(menu.getByRole('menuitemradio', { name: 'Right of the list' })).toHaveAttribute('aria-checked', 'true')
+  await screenshotBothThemes(app, 'mail-view-menu')
+  await menu.getByRole('menuitemcheckbox', { name: 'Group by conversation' }).click()
   await expect(row(app, /Lunch plans/)).toHaveCount(1)
   const thread = row(app, /Lunch plans/)
   await expect(thread).toHaveAccessibleName(/^Unread,/)
