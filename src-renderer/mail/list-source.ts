@@ -9,6 +9,11 @@ import type { Mailbox, UnifiedView } from './mailbox'
 export interface DatedKey {
   key: MessageKey
   date: number
+  /**
+   * In the conversation view, a row stands for its thread's messages in the mailbox (newest first,
+   * `key` among them): actions on the row apply to all of them.
+   */
+  members?: readonly MessageKey[]
 }
 
 /** Folders whose messages are copies or leftovers: views across folders leave them out. */

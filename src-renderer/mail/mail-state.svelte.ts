@@ -44,6 +44,8 @@ class MailState {
   /** where a Shift-click range starts */
   anchor = $state.raw<MessageKey | null>(null)
   searchText = $state('')
+  /** the messages being dragged from the list towards a folder */
+  dragging = $state.raw<readonly MessageKey[] | null>(null)
   toasts = $state<Toast[]>([])
   /** bumps to ask the list (1) or the reader (2) to take the focus */
   focusRequest = $state<{ target: 'list' | 'reader' | 'search'; n: number }>({ target: 'list', n: 0 })
@@ -56,9 +58,11 @@ class MailState {
 
   /** The messages an action applies to: the selection, or the active row when nothing else is selected. */
   targets(): MessageKey[] {
-    const selected = this.keys.filter((entry) => this.selected.has(keyId(entry.key))).map((entry) => entry.key)
-    if (selected.length > 0) return selected
-    return this.active ? [this.active] : []
+    const selected = this.keys.filter((entry) => this.selected.has(keyId(entry.key)))
+    if (selected.length > 0) return selected.flatMap((entry) => entry.members ?? [entry.key])
+    if (!this.active) return []
+    // a conversation row stands for every message of its thread in the mailbox
+    return this.keys[this.activeIndex]?.members?.slice() ?? [this.active]
   }
 
   /** where to go back to when the search is cleared */

@@ -1,6 +1,7 @@
 import type { MessageKey, MessageRow } from '../store/database'
 import type { MessageRef } from '../store/mail-actions'
 import type { Store } from '../store/open-store'
+import { keyId } from './list-source'
 import { mailState } from './mail-state.svelte'
 
 const refOf = (key: MessageKey): MessageRef => ({ accountId: key[0], path: key[1], uid: key[2] })
@@ -47,11 +48,11 @@ export const messageCommands = {
     perform((n) => `Marked ${count(n)} as read`, (store, refs) => store.actions.markRead(refs), { leaves: false, ...(keys ? { keys } : {}) }),
 
   /** Quietly, as the reader does after the delay: no toast, nothing to undo on screen. */
-  async markReadQuietly(key: MessageKey): Promise<void> {
+  async markReadQuietly(keys: readonly MessageKey[]): Promise<void> {
     const store = mailState.store
     if (!store) return
-    const [row] = await rowsOf(store, [key])
-    if (row?.unread) await store.actions.markRead([refOf(key)]).catch((error: unknown) => mailState.toast(errorText(error), { tone: 'error' }))
+    const unread = (await rowsOf(store, keys)).filter((row) => row.unread).map((row): MessageKey => [row.accountId, row.path, row.uid])
+    if (unread.length > 0) await store.actions.markRead(unread.map(refOf)).catch((error: unknown) => mailState.toast(errorText(error), { tone: 'error' }))
   },
 
   /** Shift+U and the toolbar: unread if any target is read, otherwise read. */
@@ -64,9 +65,13 @@ export const messageCommands = {
     else await perform((n) => `Marked ${count(n)} as read`, (s, refs) => s.actions.markRead(refs), { leaves: false, keys })
   },
 
-  async toggleFlag(): Promise<void> {
+  /** Unread again: the reader's per-message menu, for one message of a conversation. */
+  markUnread: (keys: readonly MessageKey[]) => perform((n) => `Marked ${count(n)} as unread`, (store, refs) => store.actions.markUnread(refs), { leaves: false, keys }),
+
+  /** `keys`: one message of a conversation (the reader's per-message menu); the targets otherwise. */
+  async toggleFlag(only?: readonly MessageKey[]): Promise<void> {
     const store = mailState.store
-    const keys = mailState.targets()
+    const keys = only ?? mailState.targets()
     if (!store || keys.length === 0) return
     const allFlagged = (await rowsOf(store, keys)).every((row) => row.flagged)
     if (allFlagged) await perform((n) => `Unflagged ${count(n)}`, (s, refs) => s.actions.unflag(refs), { leaves: false, keys })
@@ -74,13 +79,19 @@ export const messageCommands = {
   },
 
   archive: () => perform((n) => `Archived ${count(n)}`, (store, refs) => store.actions.archive(refs), { leaves: true }),
-  delete: () => perform((n) => `Moved ${count(n)} to Trash`, (store, refs) => store.actions.delete(refs), { leaves: true }),
+  delete: (keys?: readonly MessageKey[]) =>
+    perform((n) => `Moved ${count(n)} to Trash`, (store, refs) => store.actions.delete(refs), {
+      // one message of a conversation leaves the list only when it is the one the row is listed by
+      leaves: !keys || keys.some((key) => mailState.active !== null && keyId(key) === keyId(mailState.active)),
+      ...(keys ? { keys } : {}),
+    }),
   junk: () => perform((n) => `Moved ${count(n)} to Junk`, (store, refs) => store.actions.markJunk(refs), { leaves: true }),
   notJunk: (keys?: readonly MessageKey[]) =>
     perform((n) => `Marked ${count(n)} as not junk`, (store, refs) => store.actions.markNotJunk(refs), { leaves: true, ...(keys ? { keys } : {}) }),
 
-  /** Moves the targets of one account to its folder `path`. */
-  moveTo: (path: string, folderName: string) => perform((n) => `Moved ${count(n)} to ${folderName}`, (store, refs) => store.actions.move(refs, path), { leaves: true }),
+  /** Moves the targets (or `keys`, e.g. dragged ones) of one account to its folder `path`. */
+  moveTo: (path: string, folderName: string, keys?: readonly MessageKey[]) =>
+    perform((n) => `Moved ${count(n)} to ${folderName}`, (store, refs) => store.actions.move(refs, path), { leaves: true, ...(keys ? { keys } : {}) }),
 
   async undo(): Promise<void> {
     const store = mailState.store

@@ -1,6 +1,6 @@
 import { Dexie, liveQuery, type Subscription } from 'dexie'
 import { navigation } from '../shell/navigation.svelte'
-import type { MessageKey, MessageRow } from '../store/database'
+import type { FolderRow, MessageKey, MessageRow } from '../store/database'
 import { roleOf } from '../store/folders'
 import type { Store } from '../store/open-store'
 import { personName, subjectOf } from './format'
@@ -14,7 +14,23 @@ const ASKED_KEY = 'quire.mail.notifications-asked'
 const AT_ONCE = 4
 
 /**
- * Desktop notifications for new mail in every synced inbox (the Notification API: Electron shows
+ * Folders whose new mail is news: the inbox, and the user's own folders (where server-side filters
+ * deliver); not Sent, Drafts, Archive, Trash, Junk or the virtual ones.
+ */
+export function announcesNewMail(folder: Pick<FolderRow, 'path' | 'specialUse'>): boolean {
+  const role = roleOf(folder)
+  return role === 'inbox' || role === null
+}
+
+/** Whether the user turned notifications off for this folder or its whole account (Settings, the folder's menu). */
+export function quietFolder(accountId: string, path: string): boolean {
+  const { quietAccounts, quietFolders } = preferences.current
+  return quietAccounts.includes(accountId) || quietFolders.includes(JSON.stringify([accountId, path]))
+}
+
+/**
+ * Desktop notifications for new mail in every synced inbox and own folder, except those the user
+ * quietened, per account or per folder (the Notification API: Electron shows
  * it natively; in web mode the browser asks for permission once, at the user's first click or key,
  * since browsers ignore a request nobody asked for). What an inbox already held when it was first
  * seen synced is not news: only messages newer than that are announced, once, while unread.
@@ -39,10 +55,12 @@ export function notifyNewMail(store: Store): () => void {
   const idOf = (row: MessageRow) => keyId([row.accountId, row.path, row.uid])
   const announced = new Set<string>()
   const subscription: Subscription = liveQuery(async () => {
-    const inboxes = (await store.db.folders.toArray()).filter((folder) => roleOf(folder) === 'inbox' && folder.syncEnabled)
+    const inboxes = (await store.db.folders.toArray()).filter((folder) => announcesNewMail(folder) && folder.syncEnabled && folder.selectable)
     return Promise.all(
       inboxes.map(async (folder) => ({
         id: keyId([folder.accountId, folder.path, 0]),
+        accountId: folder.accountId,
+        path: folder.path,
         synced: (await store.db.cursors.get([folder.accountId, folder.path])) !== undefined,
         newest: await store.db.messages
           .where('[accountId+path+internalDate]')
@@ -63,12 +81,17 @@ export function notifyNewMail(store: Store): () => void {
           baseline.set(inbox.id, { date, ids: new Set(inbox.newest.filter((row) => row.internalDate === date).map(idOf)) })
           continue
         }
+        const quiet = quietFolder(inbox.accountId, inbox.path)
         for (const row of inbox.newest) {
           const id = idOf(row)
           const old = row.internalDate < since.date || (row.internalDate === since.date && since.ids.has(id))
-          if (old || !row.unread || announced.has(id)) continue
+          // one message is news once, also when a filter or the user files it in another folder
+          const messageId = row.messageId ? `${row.accountId}\u0000${row.messageId}` : null
+          if (old || !row.unread || announced.has(id) || (messageId && announced.has(messageId))) continue
           announced.add(id)
-          fresh.push(row)
+          if (messageId) announced.add(messageId)
+          // what arrives while a folder is quiet stays unannounced, also once it is no longer quiet
+          if (!quiet) fresh.push(row)
         }
       }
       if (fresh.length > AT_ONCE) summary(fresh.length)
@@ -106,6 +129,8 @@ function show(row: MessageRow): void {
   const notification = new Notification(personName(row.from[0]) || 'New mail', { body: subjectOf(row.subject), tag: keyId(key) })
   notification.onclick = () => {
     openInbox()
+    // mail a filter filed in one of the user's folders is shown there, not in All Inboxes
+    if (row.path.toUpperCase() !== 'INBOX') mailState.show({ kind: 'folder', accountId: row.accountId, path: row.path })
     mailState.open(key)
     notification.close()
   }

@@ -9,6 +9,12 @@ export interface MailPreferences {
   collapsedFolders: string[]
   /** desktop notifications for new mail in synced inboxes */
   notifications: boolean
+  /** the list shows one row per conversation instead of one per message */
+  conversations: boolean
+  /** accounts whose new mail raises no notification */
+  quietAccounts: string[]
+  /** folders whose new mail raises no notification, as JSON [accountId, path] */
+  quietFolders: string[]
 }
 
 const STORAGE_KEY = 'quire.mail.preferences'
@@ -19,6 +25,9 @@ const defaults: MailPreferences = {
   collapsedAccounts: [],
   collapsedFolders: [],
   notifications: true,
+  conversations: false,
+  quietAccounts: [],
+  quietFolders: [],
 }
 
 function load(): MailPreferences {
@@ -38,7 +47,7 @@ class Preferences {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(this.current))
   }
 
-  toggle(list: 'collapsedAccounts' | 'collapsedFolders', id: string): void {
+  toggle(list: 'collapsedAccounts' | 'collapsedFolders' | 'quietAccounts' | 'quietFolders', id: string): void {
     const items = this.current[list]
     this.change({ [list]: items.includes(id) ? items.filter((item) => item !== id) : [...items, id] })
   }

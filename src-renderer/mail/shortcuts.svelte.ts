@@ -34,6 +34,8 @@ export const shortcutList: { group: string; items: Shortcut[] }[] = [
       { keys: ['e'], does: 'Archive' },
       { keys: ['#'], does: 'Delete (to Trash)' },
       { keys: ['!'], does: 'Junk' },
+      { keys: ['v'], does: 'Move to a folder…' },
+      { keys: ['Shift', 'F10'], does: 'More actions (in the list)' },
       { keys: ['r'], does: 'Reply' },
       { keys: ['a'], does: 'Reply all' },
       { keys: ['f'], does: 'Forward' },
@@ -101,12 +103,22 @@ class Shortcuts {
       r: () => answer('reply'),
       a: () => answer('replyAll'),
       f: () => answer('forward'),
+      v: () => this.moveTo(),
       c: () => openComposer(mailState.active ? { mode: 'new', accountId: mailState.active[0] } : { mode: 'new' }),
     }
     const action = actions[key]
     // Enter belongs to whatever has the focus (buttons, links) unless that is the message list
     if (key === 'Enter' && !(event.target as HTMLElement | null)?.closest?.('[role="listbox"]')) return
     if (action) this.run(event, action)
+  }
+
+  /** v: the toolbar's Move to folder menu, where arrows and typing pick the folder. */
+  private moveTo(): void {
+    const trigger = document.querySelector<HTMLButtonElement>('[role="toolbar"][aria-label="Message actions"] [aria-label="Move to folder"]')
+    if (!trigger || trigger.disabled) return
+    // as the keyboard opens it: the first folder takes the focus
+    trigger.focus()
+    trigger.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }))
   }
 
   private openActive(): void {
