@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AccountId } from '../domain/account'
-import { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject } from '../domain/calendar'
+import { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject, CalendarScheduling } from '../domain/calendar'
 import { event, procedure } from './define'
 
 const Url = z.string().url().max(4000)
@@ -10,6 +10,8 @@ const MAX_OBJECT_BYTES = 8 * 1024 * 1024
 export const calendarContract = {
   /** The calendars in the account's calendar home (discovery runs first when needed). */
   'calendar.list': procedure({ input: z.object({ accountId: AccountId }).strict(), output: z.array(CalendarCollection) }),
+  /** RFC 6638: the user's calendar addresses and whether the server sends invitations itself. */
+  'calendar.scheduling': procedure({ input: z.object({ accountId: AccountId }).strict(), output: CalendarScheduling }),
   /** What changed in one calendar since `cursor` (null: never synced). Data comes separately, through `calendar.fetch`. */
   'calendar.changes': procedure({
     input: z.object({ accountId: AccountId, calendarUrl: Url, cursor: CalendarCursor.nullable() }).strict(),

@@ -2,11 +2,12 @@ import type { LookupFunction } from 'node:net'
 import type { ConnectionOptions } from 'node:tls'
 import { QuireError } from '../../common/contract'
 import type { AccountId } from '../../common/domain/account'
-import type { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject } from '../../common/domain/calendar'
+import type { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject, CalendarScheduling } from '../../common/domain/calendar'
 import type { DavAccount } from '../../common/domain/dav-account'
 import { createDavClient, type DavClient, type DavDiscovery } from '../dav-client'
 import { DavSessions } from '../dav-sessions'
 import { listCalendars } from './calendar-list'
+import { schedulingOf } from './calendar-scheduling'
 import { calendarChanges, fetchObjects } from './calendar-sync'
 import { deleteObject, putObject } from './calendar-write'
 
@@ -58,6 +59,10 @@ export class CalDavService {
       session.calendars = new Map(calendars.map((c) => [c.url, c]))
       return calendars
     })
+  }
+
+  async scheduling(accountId: AccountId, signal?: AbortSignal): Promise<CalendarScheduling> {
+    return this.sessions.with(accountId, signal, (session) => schedulingOf(session.client, session.discovery, signal))
   }
 
   async changes(accountId: AccountId, calendarUrl: string, cursor: CalendarCursor | null, signal?: AbortSignal): Promise<CalendarChanges> {

@@ -8,7 +8,7 @@ import type { CalendarWatch } from './calendar-watch'
 
 type CalendarHandlers = Pick<
   Handlers,
-  'calendar.list' | 'calendar.changes' | 'calendar.fetch' | 'calendar.put' | 'calendar.delete' | 'calendar.watch' | 'dav.accounts.test'
+  'calendar.list' | 'calendar.scheduling' | 'calendar.changes' | 'calendar.fetch' | 'calendar.put' | 'calendar.delete' | 'calendar.watch' | 'dav.accounts.test'
 >
 
 export interface CalendarHandlerDeps {
@@ -25,6 +25,7 @@ export interface CalendarHandlerDeps {
 export function calendarHandlers({ caldav, watch, passwords, clientOptions }: CalendarHandlerDeps): CalendarHandlers {
   return {
     'calendar.list': ({ accountId }, { signal }) => caldav.list(accountId, signal),
+    'calendar.scheduling': ({ accountId }, { signal }) => caldav.scheduling(accountId, signal),
     'calendar.changes': ({ accountId, calendarUrl, cursor }, { signal }) => caldav.changes(accountId, calendarUrl, cursor, signal),
     'calendar.fetch': ({ accountId, calendarUrl, hrefs }, { signal }) => caldav.fetch(accountId, calendarUrl, hrefs, signal),
     'calendar.put': ({ accountId, calendarUrl, href, etag, data }, { signal }) => caldav.put(accountId, calendarUrl, href, etag, data, signal),
