@@ -281,7 +281,7 @@ class Invitations {
       if (!calendar) throw new Error('You have no calendar to put this event in. Add a calendar account in Settings.')
       await actions.write([{ accountId: calendar.accountId, calendarUrl: calendar.url, href: hrefFor(calendar.url, event.uid), etag: null, data }])
     }
-    const reply = buildReply(request, me, partstat, Date.now(), { comment })
+    const reply = buildReply(request, me, partstat, Date.now(), { comment, name: account.displayName })
     const from = { name: account.displayName, address: me }
     const { subject, text } = messageText('REPLY', event, this.zone, { from: account.displayName || me, partstat, comment })
     const item: OutgoingInvitation = {

@@ -168,7 +168,7 @@ export function buildCancel(objectData: string, now: number, options: { attendee
  * RFC 5546 §3.2.3 REPLY: only my ATTENDEE with my PARTSTAT (and an optional COMMENT), for the whole
  * event or for one instance (`recurrenceId`).
  */
-export function buildReply(eventData: string, me: string, partstat: ParticipationStatus, now: number, options: { comment?: string; recurrenceId?: string | null } = {}): string {
+export function buildReply(eventData: string, me: string, partstat: ParticipationStatus, now: number, options: { comment?: string; recurrenceId?: string | null; name?: string } = {}): string {
   const source = new ICAL.Component(ICAL.parse(eventData))
   const object = parseObject(eventData)
   const master = source.getAllSubcomponents('vevent').find((v) => String(v.getFirstPropertyValue('uid')) === object.uid && !v.hasProperty('recurrence-id'))
@@ -195,7 +195,9 @@ export function buildReply(eventData: string, me: string, partstat: Participatio
   const attendee = new ICAL.Property('attendee', reply)
   attendee.setValue(calAddressOf(address))
   const cn = mine?.getParameter('cn')
+  // the organiser listed me by address only: my own name tells them who answered
   if (typeof cn === 'string') attendee.setParameter('cn', cn)
+  else if (options.name?.trim()) attendee.setParameter('cn', options.name.trim())
   attendee.setParameter('partstat', partstat)
   reply.addProperty(attendee)
   if (options.comment?.trim()) reply.addPropertyWithValue('comment', options.comment.trim())
