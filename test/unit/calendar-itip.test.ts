@@ -3,6 +3,7 @@ import { applyCancel, applyReply, buildCancel, buildReply, buildRequest, describ
 import { createObjectData, newDraft, updateEvent } from '../../src-renderer/store/calendar/event-edit'
 import { invitee } from '../../src-renderer/store/calendar/attendees'
 import { parseObject } from '../../src-renderer/store/calendar/ical-object'
+import { planInvitations, withOrganizer } from '../../src-renderer/store/calendar/itip-plan'
 
 const NOW = Date.UTC(2026, 0, 10, 12)
 const ZONE = 'Europe/Berlin'
@@ -140,5 +141,48 @@ describe('iTIP (RFC 5546)', () => {
       expect(() => new ICAL.Component(ICAL.parse(text))).not.toThrow()
       expect(text.endsWith('\r\n') || text.endsWith('END:VCALENDAR')).toBe(true)
     }
+  })
+})
+
+describe('what an organiser’s change sends (planInvitations)', () => {
+  const isAlice = (address: string) => address === 'alice@example.test'
+  const draft = (overrides: Partial<ReturnType<typeof newDraft>> = {}) => ({
+    ...newDraft('2026-01-15T10:00', '2026-01-15T11:00', ZONE),
+    summary: 'Planning',
+    organizer: { address: 'alice@example.test', name: 'Alice' },
+    attendees: [{ ...invitee('alice@example.test', 'Alice', 'CHAIR'), partstat: 'ACCEPTED' as const, rsvp: false }, invitee('bob@example.test', 'Bob'), invitee('carol@example.test', 'Carol')],
+    ...overrides,
+  })
+  const created = createObjectData('p1@quire', draft(), NOW)
+  const recipients = (m: { to: { address: string }[] }) => m.to.map((a) => a.address)
+
+  it('a new organised event invites everyone but me; someone else’s event sends nothing', () => {
+    const plan = planInvitations(null, created, isAlice, NOW)
+    expect(plan.map((m) => [m.method, m.reason, recipients(m)])).toEqual([['REQUEST', 'new', ['bob@example.test', 'carol@example.test']]])
+    expect(planInvitations(null, created, (a) => a === 'bob@example.test', NOW)).toEqual([])
+  })
+
+  it('a move sends the update to all; an added attendee alone gets the invitation; a removed one a CANCEL', () => {
+    const moved = updateEvent(created, null, draft({ start: '2026-01-15T14:00', end: '2026-01-15T15:00' }), 'all', NOW + 1000, () => 'x').data!
+    expect(planInvitations(created, moved, isAlice, NOW).map((m) => [m.method, m.reason, recipients(m)])).toEqual([['REQUEST', 'updated', ['bob@example.test', 'carol@example.test']]])
+    const base = draft()
+    const withDan = updateEvent(created, null, { ...base, attendees: [...base.attendees, invitee('dan@example.test')] }, 'all', NOW + 1000, () => 'x').data!
+    expect(planInvitations(created, withDan, isAlice, NOW).map((m) => [m.method, m.reason, recipients(m)])).toEqual([['REQUEST', 'added', ['dan@example.test']]])
+    const withoutCarol = updateEvent(created, null, { ...base, attendees: base.attendees.slice(0, 2) }, 'all', NOW + 1000, () => 'x').data!
+    expect(planInvitations(created, withoutCarol, isAlice, NOW).map((m) => [m.method, m.reason, recipients(m)])).toEqual([['CANCEL', 'removed', ['carol@example.test']]])
+  })
+
+  it('deleting an organised event asks before cancelling it for everyone', () => {
+    const [cancel] = planInvitations(created, null, isAlice, NOW)
+    expect(cancel).toMatchObject({ method: 'CANCEL', askFirst: true, reason: 'cancelled' })
+    expect(readItip(cancel!.data, ZONE)).toMatchObject({ method: 'CANCEL', sequence: 1 })
+  })
+
+  it('an event that gets attendees and no organiser is organised by me, who attends as chair', () => {
+    const plain = { ...newDraft('2026-01-15T10:00', '2026-01-15T11:00', ZONE), attendees: [invitee('bob@example.test')] }
+    const organised = withOrganizer(plain, { address: 'alice@example.test', name: 'Alice' })
+    expect(organised.organizer).toEqual({ address: 'alice@example.test', name: 'Alice' })
+    expect(organised.attendees[0]).toMatchObject({ address: 'alice@example.test', role: 'CHAIR', partstat: 'ACCEPTED' })
+    expect(withOrganizer({ ...plain, attendees: [] }, { address: 'alice@example.test', name: null }).organizer).toBeNull()
   })
 })
