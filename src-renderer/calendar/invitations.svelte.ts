@@ -127,6 +127,8 @@ class Invitations {
   }
 
   private async written(change: ScheduledChange): Promise<void> {
+    // most events have no organiser: nothing to schedule, and no need to ask the server who I am
+    if (!/^ORGANIZER[;:]/m.test(change.before ?? '') && !/^ORGANIZER[;:]/m.test(change.after ?? '')) return
     const identity = await this.identity(change.accountId)
     const isMe = (address: string) => address === identity?.address || this.isMine(address)
     const plan = planInvitations(change.before, change.after, isMe, Date.now())
