@@ -20,6 +20,7 @@ export interface CalendarHost {
   readonly davAccounts: DavAccount[]
   readonly calendars: CalendarRow[]
   readonly prefs: { zone: string }
+  readonly sync: { syncAll(): Promise<unknown> } | undefined
 }
 
 /** One iMIP message on its way, waiting for the user's yes, or failed (shown with Retry). */
@@ -44,6 +45,18 @@ export interface Identity extends Organizer {
   serverSchedules: boolean
 }
 
+/** Where an invitation was read: in mail (answered by iMIP), or in a DAV account's schedule inbox (answered by saving my copy: the server sends the REPLY, RFC 6638 §3.2). */
+export type InvitationOrigin = { kind: 'mail'; accountId: AccountId } | { kind: 'inbox'; davAccountId: AccountId; href: string; etag: string | null }
+
+/** A message in a schedule inbox, for the calendar view's Invitations panel. */
+export interface InboxItem {
+  davAccountId: AccountId
+  href: string
+  etag: string | null
+  data: string
+  method: string | null
+}
+
 const STORAGE_KEY = 'quire.calendar.invitation-outbox'
 const NO_SCHEDULING: CalendarScheduling = { addresses: [], serverSchedules: false, inboxUrl: null, outboxUrl: null }
 
@@ -61,6 +74,11 @@ const mailbox = (person: Attendee | Organizer): Mailbox => ({ name: person.name 
  */
 class Invitations {
   outbox = $state<OutgoingInvitation[]>([])
+  /** invitations and cancellations waiting in schedule inboxes (servers that schedule, RFC 6638) */
+  inbox = $state<InboxItem[]>([])
+  inboxError = $state<string | null>(null)
+  /** my scheduling address per DAV account, once known */
+  private addresses = $state<Record<string, string>>({})
   private host: CalendarHost | undefined
   private readonly scheduling = new Map<string, Promise<CalendarScheduling>>()
 
@@ -117,6 +135,7 @@ class Invitations {
       linked?.email.toLowerCase() ??
       (dav?.username.includes('@') ? dav.username.toLowerCase() : null)
     if (!address) return null
+    if (this.addresses[davAccountId] !== address) this.addresses = { ...this.addresses, [davAccountId]: address }
     const account = mail.find((m) => m.email.toLowerCase() === address) ?? linked
     return { address, name: account?.displayName || null, mailAccount: account, serverSchedules: scheduling.serverSchedules }
   }
@@ -256,33 +275,75 @@ class Invitations {
     return calendars.find((c) => linked.has(c.accountId)) ?? calendars[0]
   }
 
-  /** Which attendee of an invitation I am: the receiving account's address, else any of mine. */
-  meIn(event: ItipEvent, mailAccountId: AccountId): string {
-    const account = accountList.accounts.find((a) => a.id === mailAccountId)
-    const own = account?.email.toLowerCase()
+  /** Which attendee of an invitation I am: the receiving account's address (or the DAV account's scheduling address), else any of mine. */
+  meIn(event: ItipEvent, origin: InvitationOrigin): string {
+    const own = origin.kind === 'mail' ? accountList.accounts.find((a) => a.id === origin.accountId)?.email.toLowerCase() : this.addresses[origin.davAccountId]
     return event.attendees.find((a) => a.address === own)?.address ?? event.attendees.find((a) => this.isMine(a.address))?.address ?? own ?? ''
+  }
+
+  /** Reads the schedule inbox of every DAV account whose server schedules: invitations and cancellations to answer. */
+  async loadInbox(): Promise<void> {
+    const accounts = (this.host?.davAccounts ?? []).filter((a) => a.calendars)
+    const items: InboxItem[] = []
+    const errors: string[] = []
+    for (const account of accounts) {
+      const identity = await this.identity(account.id)
+      if (!identity?.serverSchedules) continue
+      try {
+        const client = await mainConnection.ready
+        for (const object of await client.call('calendar.inbox', { accountId: account.id })) {
+          const method = /^METHOD:([A-Za-z-]+)\s*$/m.exec(object.data)?.[1]?.toUpperCase() ?? null
+          if (method === 'REQUEST' || method === 'CANCEL') items.push({ davAccountId: account.id, href: object.href, etag: object.etag, data: object.data, method })
+        }
+      } catch (error) {
+        errors.push(`${account.name}: ${errorText(error)}`)
+      }
+    }
+    this.inbox = items
+    this.inboxError = errors.length ? `Invitations could not be read (${errors.join('; ')}).` : null
+  }
+
+  /** A handled message leaves the schedule inbox. */
+  async removeFromInbox(origin: Extract<InvitationOrigin, { kind: 'inbox' }>): Promise<void> {
+    const client = await mainConnection.ready
+    await client.call('calendar.inboxDelete', { accountId: origin.davAccountId, href: origin.href, etag: origin.etag })
+    this.inbox = this.inbox.filter((i) => i.href !== origin.href)
   }
 
   /**
    * Accept, Tentative or Decline: my copy (new, or updated) with my PARTSTAT in my calendar, and the
    * REPLY to the organiser by mail from the account that received the invitation.
    */
-  async respond(mailAccountId: AccountId, request: string, partstat: ParticipationStatus, comment: string): Promise<void> {
+  async respond(origin: InvitationOrigin, request: string, partstat: ParticipationStatus, comment: string): Promise<void> {
     const actions = this.host?.actions
     if (!actions) throw new Error('The calendar is not ready yet.')
     const event = readItip(request, this.zone)
-    const me = this.meIn(event, mailAccountId)
-    const account = accountList.accounts.find((a) => a.id === mailAccountId)
+    if (origin.kind === 'inbox') await this.identity(origin.davAccountId)
+    const me = this.meIn(event, origin)
     if (!event.organizer) throw new Error('This invitation names no organiser to answer.')
-    if (!account) throw new Error('The account that received this invitation is gone.')
-    const copy = await this.copyOf(event.uid)
-    const data = setMyPartstat(mergeRequest(copy?.data ?? null, request, me), me, partstat)
+    let copy = await this.copyOf(event.uid)
+    if (!copy && origin.kind === 'inbox') {
+      // the server put its copy in my calendar when it delivered the invitation (RFC 6638 §3.2.1): fetch it rather than make a second
+      await this.host?.sync?.syncAll()
+      copy = await this.copyOf(event.uid)
+    }
+    // the server's own copy is answered as it is (it keeps what the server set on it); a copy made from mail follows the invitation
+    const base = origin.kind === 'inbox' && copy ? copy.data : mergeRequest(copy?.data ?? null, request, me)
+    const data = setMyPartstat(base, me, partstat)
     if (copy) await actions.write([{ accountId: copy.accountId, calendarUrl: copy.calendarUrl, href: copy.href, etag: copy.etag, data }])
     else {
-      const calendar = this.defaultCalendar(mailAccountId)
+      const calendar = origin.kind === 'mail' ? this.defaultCalendar(origin.accountId) : this.host?.calendars.find((c) => c.accountId === origin.davAccountId && !c.readOnly)
       if (!calendar) throw new Error('You have no calendar to put this event in. Add a calendar account in Settings.')
       await actions.write([{ accountId: calendar.accountId, calendarUrl: calendar.url, href: hrefFor(calendar.url, event.uid), etag: null, data }])
     }
+    if (origin.kind === 'inbox') {
+      // RFC 6638 §3.2.2: saving my copy with my PARTSTAT is the answer; the server sends the REPLY
+      await this.removeFromInbox(origin)
+      return
+    }
+    const mailAccountId = origin.accountId
+    const account = accountList.accounts.find((a) => a.id === mailAccountId)
+    if (!account) throw new Error('The account that received this invitation is gone.')
     const reply = buildReply(request, me, partstat, Date.now(), { comment, name: account.displayName })
     const from = { name: account.displayName, address: me }
     const { subject, text } = messageText('REPLY', event, this.zone, { from: account.displayName || me, partstat, comment })
@@ -306,8 +367,8 @@ class Invitations {
   }
 
   /** An organiser's update (a newer SEQUENCE) to my copy: the event as they send it now, my answer and reminders kept. */
-  async applyUpdate(copy: EventRow, request: string, mailAccountId: AccountId): Promise<void> {
-    const me = this.meIn(readItip(request, this.zone), mailAccountId)
+  async applyUpdate(copy: EventRow, request: string, origin: InvitationOrigin): Promise<void> {
+    const me = this.meIn(readItip(request, this.zone), origin)
     await this.host?.actions?.write([{ accountId: copy.accountId, calendarUrl: copy.calendarUrl, href: copy.href, etag: copy.etag, data: mergeRequest(copy.data, request, me) }])
   }
 

@@ -161,3 +161,64 @@ test('alice invites bob and carol by iMIP; bob accepts, alice sees it; alice mov
     await bobWeb.stop()
   }
 })
+
+test('on a server that schedules (Cyrus, RFC 6638) saving is enough: bob answers from his Invitations panel and alice’s event shows it', async ({ app, webMode, stack, problems }) => {
+  const { alice, bob } = stack.users
+  const title = `Cyrus sync ${Date.now()}`
+  const cyrus = (name: TestUserName) => ({
+    peer: new CalDavPeer(stack.cyrusDavUrl, name, stack.users[name].password),
+    calendarUrl: `${stack.cyrusDavUrl}/dav/calendars/user/${name}/Default/`,
+  })
+  const aliceCal = cyrus('alice')
+  const bobCal = cyrus('bob')
+  const addCyrus = (web: WebMode, name: TestUserName) =>
+    callMain(web.url, 'dav.accounts.add', {
+      settings: { name: `${name} on Cyrus`, serverUrl: stack.cyrusDavUrl, username: name, mailAccountId: null, calendars: true, contacts: false, syncIntervalSeconds: 30, color: '#8250df' },
+      password: stack.users[name].password,
+    })
+  const findByTitle = async (calendar: ReturnType<typeof cyrus>) => {
+    for (const href of await calendar.peer.list(calendar.calendarUrl)) {
+      const data = (await calendar.peer.get(href))?.data ?? ''
+      if (data.includes(`SUMMARY:${title}`)) return readItip(data, 'UTC')
+    }
+    return null
+  }
+
+  const bobWeb = await startWebMode({ env: { NODE_EXTRA_CA_CERTS: stack.caCertPath } })
+  const bobPage = await app.context().newPage()
+  watchProblems(bobPage, problems)
+  try {
+    await addCyrus(webMode, 'alice')
+    await addCyrus(bobWeb, 'bob')
+
+    await app.getByRole('link', { name: 'Calendar' }).click()
+    await expect(app.getByRole('button', { name: 'New event' })).toBeEnabled({ timeout: 30_000 })
+    await app.getByRole('button', { name: 'New event' }).click()
+    const editor = app.getByRole('dialog', { name: 'New event' })
+    await editor.getByLabel('Title').fill(title)
+    const attendees = editor.getByRole('combobox', { name: 'Attendees' })
+    await attendees.fill(bob.email)
+    await attendees.press('Enter')
+    await editor.getByRole('button', { name: 'Save' }).click()
+    await expect(editor).toBeHidden()
+    // the organiser is who Cyrus says alice is (calendar-user-address-set): no mail account needed, none sent
+    await expect.poll(async () => (await findByTitle(aliceCal))?.organizer?.address ?? null, { timeout: 30_000 }).toBe(alice.email)
+    await expect(app.getByText(/Sending the invitation|was not sent/)).toHaveCount(0)
+
+    await bobPage.goto(bobWeb.url)
+    await bobPage.getByRole('link', { name: 'Calendar' }).click()
+    const panel = bobPage.getByRole('region', { name: 'Invitations' })
+    const card = panel.getByRole('region', { name: `Invitation: ${title}` })
+    await expect(card).toBeVisible({ timeout: 30_000 })
+    await expect(card).toContainText(`Invitation from ${alice.email}`)
+    await screenshotBothThemes(bobPage, 'calendar-invitations-panel')
+    await card.getByRole('button', { name: 'Accept' }).click()
+    await expect(card).toBeHidden({ timeout: 30_000 })
+    await expect.poll(async () => (await findByTitle(bobCal))?.attendees.find((a) => a.address === bob.email)?.partstat ?? null, { timeout: 30_000 }).toBe('ACCEPTED')
+    // Cyrus sent bob's REPLY to alice itself
+    await expect.poll(async () => (await findByTitle(aliceCal))?.attendees.find((a) => a.address === bob.email)?.partstat ?? null, { timeout: 30_000 }).toBe('ACCEPTED')
+  } finally {
+    await bobPage.close()
+    await bobWeb.stop()
+  }
+})

@@ -186,3 +186,27 @@ describe.each([
     }
   })
 })
+
+describe('Cyrus schedule inbox (RFC 6638 §2.2)', () => {
+  it('lists the invitation the server delivered to bob, and removes it once handled', async () => {
+    const uid = `${randomUUID()}@quire`
+    const alicePeer = new CalDavPeer(servers.cyrusDavUrl, nameOf(alice), alice.password)
+    const aliceCalendar = await alicePeer.makeCalendar(`${servers.cyrusDavUrl}/dav/calendars/user/alice/`)
+    await alicePeer.put(`${aliceCalendar}${uid.replace('@', '_')}.ics`, meeting(uid))
+
+    const account = DavAccount.parse({ id: `inbox-${randomUUID().slice(0, 8)}`, name: 'bob', serverUrl: servers.cyrusDavUrl, username: 'bob' })
+    const caldav = new CalDavService({ get: () => account, password: async () => bob.password, onChange: () => () => undefined }, { timeoutMs: 5000 })
+    try {
+      const inbox = calendarContract['calendar.inbox'].output.parse(await caldav.inbox(account.id))
+      const message = inbox.find((m) => m.data.includes(uid))
+      expect(message).toBeDefined()
+      expect(readItip(message!.data, ZONE)).toMatchObject({ method: 'REQUEST', uid, organizer: { address: alice.email } })
+      await caldav.deleteFromInbox(account.id, message!.href, message!.etag)
+      expect((await caldav.inbox(account.id)).some((m) => m.data.includes(uid))).toBe(false)
+      // nothing outside the inbox can be deleted through it
+      await expect(caldav.deleteFromInbox(account.id, `${servers.cyrusDavUrl}/dav/calendars/user/bob/Default/x.ics`, null)).rejects.toMatchObject({ code: 'BAD_INPUT' })
+    } finally {
+      caldav.close()
+    }
+  })
+})

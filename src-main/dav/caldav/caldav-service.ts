@@ -7,7 +7,7 @@ import type { DavAccount } from '../../common/domain/dav-account'
 import { createDavClient, type DavClient, type DavDiscovery } from '../dav-client'
 import { DavSessions } from '../dav-sessions'
 import { listCalendars } from './calendar-list'
-import { schedulingOf } from './calendar-scheduling'
+import { inboxMessages, schedulingOf } from './calendar-scheduling'
 import { calendarChanges, fetchObjects } from './calendar-sync'
 import { deleteObject, putObject } from './calendar-write'
 
@@ -63,6 +63,22 @@ export class CalDavService {
 
   async scheduling(accountId: AccountId, signal?: AbortSignal): Promise<CalendarScheduling> {
     return this.sessions.with(accountId, signal, (session) => schedulingOf(session.client, session.discovery, signal))
+  }
+
+  async inbox(accountId: AccountId, signal?: AbortSignal): Promise<CalendarObject[]> {
+    return this.sessions.with(accountId, signal, async (session) => {
+      const { inboxUrl } = await schedulingOf(session.client, session.discovery, signal)
+      return inboxUrl ? inboxMessages(session.client, inboxUrl, signal) : []
+    })
+  }
+
+  async deleteFromInbox(accountId: AccountId, href: string, etag: string | null, signal?: AbortSignal): Promise<void> {
+    return this.sessions.with(accountId, signal, async (session) => {
+      const { inboxUrl } = await schedulingOf(session.client, session.discovery, signal)
+      if (!inboxUrl) throw new QuireError('NOT_FOUND', { message: 'This account has no scheduling inbox.' })
+      assertMember(session.client, inboxUrl, href)
+      await session.client.delete(href, etag, signal)
+    })
   }
 
   async changes(accountId: AccountId, calendarUrl: string, cursor: CalendarCursor | null, signal?: AbortSignal): Promise<CalendarChanges> {

@@ -8,7 +8,7 @@ import type { CalendarWatch } from './calendar-watch'
 
 type CalendarHandlers = Pick<
   Handlers,
-  'calendar.list' | 'calendar.scheduling' | 'calendar.changes' | 'calendar.fetch' | 'calendar.put' | 'calendar.delete' | 'calendar.watch' | 'dav.accounts.test'
+  'calendar.list' | 'calendar.scheduling' | 'calendar.inbox' | 'calendar.inboxDelete' | 'calendar.changes' | 'calendar.fetch' | 'calendar.put' | 'calendar.delete' | 'calendar.watch' | 'dav.accounts.test'
 >
 
 export interface CalendarHandlerDeps {
@@ -26,6 +26,11 @@ export function calendarHandlers({ caldav, watch, passwords, clientOptions }: Ca
   return {
     'calendar.list': ({ accountId }, { signal }) => caldav.list(accountId, signal),
     'calendar.scheduling': ({ accountId }, { signal }) => caldav.scheduling(accountId, signal),
+    'calendar.inbox': ({ accountId }, { signal }) => caldav.inbox(accountId, signal),
+    'calendar.inboxDelete': async ({ accountId, href, etag }, { signal }) => {
+      await caldav.deleteFromInbox(accountId, href, etag, signal)
+      return {}
+    },
     'calendar.changes': ({ accountId, calendarUrl, cursor }, { signal }) => caldav.changes(accountId, calendarUrl, cursor, signal),
     'calendar.fetch': ({ accountId, calendarUrl, hrefs }, { signal }) => caldav.fetch(accountId, calendarUrl, hrefs, signal),
     'calendar.put': ({ accountId, calendarUrl, href, etag, data }, { signal }) => caldav.put(accountId, calendarUrl, href, etag, data, signal),

@@ -1,4 +1,4 @@
-import type { CalendarScheduling } from '../../common/domain/calendar'
+import type { CalendarObject, CalendarScheduling } from '../../common/domain/calendar'
 import { hrefOf, hrefsOf, type DavClient, type DavDiscovery } from '../dav-client'
 
 /**
@@ -18,4 +18,23 @@ export async function schedulingOf(client: DavClient, discovery: DavDiscovery, s
   const outboxUrl = absolute(hrefOf(props.scheduleOutboxURL ?? props.scheduleOutboxUrl))
   const classes = discovery.homeUrls[0] ? await client.davClasses(discovery.homeUrls[0], signal) : []
   return { addresses: [...new Set(addresses)], serverSchedules: classes.includes('calendar-auto-schedule') && outboxUrl !== null, inboxUrl, outboxUrl }
+}
+
+const MAX_INBOX = 200
+
+/** The messages in a schedule inbox (RFC 6638 §2.2): every member, read by GET, oldest name first. */
+export async function inboxMessages(client: DavClient, inboxUrl: string, signal?: AbortSignal): Promise<CalendarObject[]> {
+  const responses = await client.propfind(inboxUrl, { 'd:getetag': {} }, '1', signal)
+  const hrefs = responses
+    .filter((r) => r.ok && r.href)
+    .map((r) => new URL(r.href!, inboxUrl).href)
+    .filter((href) => href.replace(/\/$/, '') !== inboxUrl.replace(/\/$/, '') && href.startsWith(inboxUrl))
+    .sort()
+    .slice(0, MAX_INBOX)
+  const objects: CalendarObject[] = []
+  for (const href of hrefs) {
+    const resource = await client.get(href, signal)
+    if (resource) objects.push({ href, etag: resource.etag, data: resource.data })
+  }
+  return objects
 }
