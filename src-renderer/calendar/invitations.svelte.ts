@@ -281,6 +281,11 @@ class Invitations {
     return event.attendees.find((a) => a.address === own)?.address ?? event.attendees.find((a) => this.isMine(a.address))?.address ?? own ?? ''
   }
 
+  /** My scheduling address for a DAV account's inbox, once known; null for mail (whose address `isMine` knows). */
+  addressOf(origin: InvitationOrigin): string | null {
+    return origin.kind === 'inbox' ? (this.addresses[origin.davAccountId] ?? null) : null
+  }
+
   /** Reads the schedule inbox of every DAV account whose server schedules: invitations and cancellations to answer. */
   async loadInbox(): Promise<void> {
     const accounts = (this.host?.davAccounts ?? []).filter((a) => a.calendars)
