@@ -147,7 +147,18 @@ class Invitations {
 
   private async written(change: ScheduledChange): Promise<void> {
     // most events have no organiser: nothing to schedule, and no need to ask the server who I am
-    if (!/^ORGANIZER[;:]/m.test(change.before ?? '') && !/^ORGANIZER[;:]/m.test(change.after ?? '')) return
+    if (!/^ORGANIZER[;:]/m.test(change.before ?? '') && !/^ORGANIZER[;:]/m.test(change.after ?? '')) {
+      // attendees, but nobody to invite them as: say so rather than send nothing in silence
+      if (change.before === null && /^ATTENDEE[;:]/m.test(change.after ?? '')) {
+        const account = this.host?.davAccounts.find((a) => a.id === change.accountId)
+        await this.db.notices.add({
+          text: `No invitations were sent: Quire does not know your address on ${account?.name ?? 'this calendar account'}. Link it to your mail account in Settings → Calendars & contacts, then save the event again.`,
+          createdAt: Date.now(),
+          read: 0,
+        })
+      }
+      return
+    }
     const identity = await this.identity(change.accountId)
     const isMe = (address: string) => address === identity?.address || this.isMine(address)
     const plan = planInvitations(change.before, change.after, isMe, Date.now())

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test'
 import { CalDavPeer } from '../integration/support/caldav-peer'
 import type { ServersEnv, TestUserName } from '../servers/harness'
 import { readItip } from '../../src-renderer/store/calendar/itip'
-import { addAccount, emptyMailbox, expect, imapPeer, row, test } from './support/mail-fixtures'
+import { accountSettings, addAccount, emptyMailbox, expect, imapPeer, row, test } from './support/mail-fixtures'
 import { callMain } from './support/main-rpc.mjs'
 import { screenshotBothThemes } from './support/screenshots'
 import { startWebMode, type WebMode } from './web-mode'
@@ -220,5 +220,47 @@ test('on a server that schedules (Cyrus, RFC 6638) saving is enough: bob answers
   } finally {
     await bobPage.close()
     await bobWeb.stop()
+  }
+})
+
+test('an invitation that cannot be sent says so and goes out with Retry once the mail server is reachable', async ({ app, webMode, stack }) => {
+  const { bob } = stack.users
+  await emptyMailbox(stack, bob)
+  const aliceCal = await calendarOf(stack, 'alice')
+  // alice's outgoing server points at a closed port: submission fails
+  const settings = accountSettings(stack, 'alice')
+  const account = await callMain(webMode.url, 'accounts.add', { settings: { ...settings, smtp: { ...settings.smtp, port: 9 } }, password: stack.users.alice.password })
+  await callMain(webMode.url, 'dav.accounts.add', {
+    settings: { name: 'alice calendar', serverUrl: stack.radicaleUrl, username: 'alice', mailAccountId: account.id, calendars: true, contacts: false, syncIntervalSeconds: 30, color: '#1f883d' },
+  })
+
+  await app.getByRole('link', { name: 'Calendar' }).click()
+  await expect(app.getByRole('button', { name: 'New event' })).toBeEnabled({ timeout: 30_000 })
+  await app.getByRole('button', { name: 'New event' }).click()
+  const editor = app.getByRole('dialog', { name: 'New event' })
+  await editor.getByLabel('Title').fill('Retry review')
+  await editor.getByRole('combobox', { name: 'Attendees' }).fill(bob.email)
+  await editor.getByRole('combobox', { name: 'Attendees' }).press('Enter')
+  await editor.getByRole('button', { name: 'Save' }).click()
+  await expect.poll(async () => (await onlyEvent(aliceCal.peer, aliceCal.calendarUrl))?.event.summary ?? null, { timeout: 30_000 }).toBe('Retry review')
+
+  const failed = app.getByRole('alert').filter({ hasText: 'The invitation for “Retry review” to bob@example.test was not sent' })
+  await expect(failed).toBeVisible({ timeout: 60_000 })
+  await screenshotBothThemes(app, 'calendar-invitation-send-failed')
+
+  await callMain(webMode.url, 'accounts.update', { id: account.id, settings })
+  await failed.getByRole('button', { name: 'Retry' }).click()
+  await expect(failed).toBeHidden({ timeout: 60_000 })
+  const peer = await imapPeer(stack, bob)
+  try {
+    await expect
+      .poll(async () => {
+        const box = await peer.mailboxOpen('INBOX')
+        if (box.exists === 0) return []
+        return (await peer.fetchAll('1:*', { envelope: true })).map((m) => m.envelope?.subject ?? '')
+      }, { timeout: 60_000 })
+      .toContainEqual(expect.stringMatching(/^Invitation: Retry review/))
+  } finally {
+    await peer.logout()
   }
 })
