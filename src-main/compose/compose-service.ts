@@ -13,7 +13,7 @@ import { buildMessage } from './mime-message'
 import type { JournalEntry, OutboxJournal } from './outbox-journal'
 import { submitMessage } from './smtp-submission'
 
-export type ComposeHandlers = Pick<Handlers, 'compose.saveDraft' | 'compose.discardDraft' | 'compose.send' | 'compose.messageSource'>
+export type ComposeHandlers = Pick<Handlers, 'compose.saveDraft' | 'compose.discardDraft' | 'compose.send' | 'compose.sendItip' | 'compose.messageSource'>
 
 export interface ComposeServiceOptions {
   journal: OutboxJournal
@@ -232,6 +232,11 @@ export function createComposeService(accounts: AccountAccess, imap: ImapAccess, 
         }),
       // not cancellable by the caller: a send cut off halfway is what the journal exists for, but there is no reason to cause one
       'compose.send': ({ accountId, draft }) => exclusively(draft.messageId, () => send(accountId, draft, lifetime.signal)),
+      // an invitation is a draft that never was one: the same journal, submission and Sent copy
+      'compose.sendItip': ({ accountId, messageId, from, to, subject, text, html, calendar }) =>
+        exclusively(messageId, () =>
+          send(accountId, { messageId, from, to, cc: [], bcc: [], replyTo: [], subject, text, html, attachments: [], inReplyTo: null, references: [], encrypt: false, calendar }, lifetime.signal),
+        ),
       'compose.messageSource': ({ accountId, path, uid }, { signal }) => messageSource(accountId, path, uid, linked(signal)),
     },
     close() {

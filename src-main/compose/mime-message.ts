@@ -37,6 +37,8 @@ export async function buildMessage(draft: Draft, { date }: { date: Date }): Prom
       ...(draft.inReplyTo ? { inReplyTo: draft.inReplyTo } : {}),
       ...(draft.references.length ? { references: draft.references } : {}),
       headers: { 'User-Agent': USER_AGENT },
+      // RFC 6047 §2.4: text/calendar with the method parameter, plus the same object as invite.ics
+      ...(draft.calendar ? { icalEvent: { method: draft.calendar.method, content: draft.calendar.data, filename: 'invite.ics' } } : {}),
       text: inline ? plainTextOf(inline.html) : draft.text,
       ...(inline ? { html: inline.html } : {}),
       attachments: [

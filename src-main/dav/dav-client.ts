@@ -113,6 +113,17 @@ export class DavClient {
     return this.checked(responses, url)
   }
 
+  /** OPTIONS: the DAV header's compliance classes (RFC 4918 §10.1), lower-cased; empty when the server names none. */
+  async davClasses(url: string, signal?: AbortSignal): Promise<string[]> {
+    const response = await this.guard(() => this.fetch(url, { method: 'OPTIONS', headers: this.authHeaders, ...signalOption(signal) }))
+    await response.text().catch(() => '')
+    if (!response.ok) return []
+    return (response.headers.get('dav') ?? '')
+      .split(',')
+      .map((c) => c.trim().toLowerCase())
+      .filter(Boolean)
+  }
+
   /** GET one resource; null when it does not exist. */
   async get(url: string, signal?: AbortSignal): Promise<DavResource | null> {
     const response = await this.guard(() => this.fetch(url, { method: 'GET', headers: this.authHeaders, ...signalOption(signal) }))

@@ -83,7 +83,34 @@ export async function readMessageBody(
     text: parsed ? (parsed.text ?? null) : rawText(source),
     attachments,
     inlineImages: parsed ? inlineImagesOf(parsed, attachments, limits.maxInlineImageBytes) : [],
+    calendar: parsed ? calendarOf(parsed) : null,
   }
+}
+
+const MAX_CALENDAR_BYTES = 2 * 1024 * 1024
+
+/**
+ * RFC 6047 §2.4: an iMIP message carries its iTIP object as a text/calendar part with a `method`
+ * parameter (most clients add the same object as an invite.ics attachment). A text/calendar part
+ * wins; an attached .ics counts only when it names a METHOD, so a shared calendar file stays an attachment.
+ */
+export function calendarOf(parsed: Pick<ParsedMail, 'attachments'>): MessageBody['calendar'] {
+  const parts = parsed.attachments.filter((a) => a.size <= MAX_CALENDAR_BYTES && /^(text\/calendar|application\/ics)$/i.test(a.contentType))
+  const ordered = [...parts.filter((a) => /^text\/calendar$/i.test(a.contentType)), ...parts.filter((a) => !/^text\/calendar$/i.test(a.contentType))]
+  for (const part of ordered) {
+    const data = part.content.toString('utf8')
+    const method = /^METHOD:([A-Za-z-]+)\s*$/m.exec(data)?.[1] ?? parameterOf(part.headers.get('content-type'), 'method')
+    if (!/BEGIN:VCALENDAR/i.test(data)) continue
+    if (!method && !/^text\/calendar$/i.test(part.contentType)) continue
+    return { method: method ? method.toUpperCase() : null, data }
+  }
+  return null
+}
+
+function parameterOf(header: unknown, name: string): string | null {
+  const params = (header as { params?: Record<string, string> } | undefined)?.params
+  const value = params?.[name]
+  return typeof value === 'string' && value ? value : null
 }
 
 function inlineImagesOf(parsed: ParsedMail, attachments: MessageBody['attachments'], maxBytes: number): MessageBody['inlineImages'] {

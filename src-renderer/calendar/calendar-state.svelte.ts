@@ -6,6 +6,7 @@ import { CalendarDatabase, type CalendarNoticeRow, type CalendarRow, type EventR
 import { CalendarSync, type AccountSyncState } from '../store/calendar/calendar-sync'
 import { ReminderScheduler, type Reminder } from '../store/calendar/reminders'
 import { loadPrefs, savePrefs, type CalendarPrefs } from './calendar-prefs'
+import { invitations } from './invitations.svelte'
 
 /** Shows a reminder on the desktop (web mode: the Notification API; Electron: the same, natively). */
 function desktopNotify(reminder: Reminder): boolean {
@@ -59,7 +60,8 @@ class CalendarApp {
     try {
       const client = await mainConnection.ready
       const sync = new CalendarSync(client, this.db)
-      const actions = new CalendarActions(this.db, sync.tasks)
+      const actions = new CalendarActions(this.db, sync.tasks, { scheduling: invitations.hooks })
+      invitations.attach(this)
       const reminders = new ReminderScheduler(this.db, actions, { notify: desktopNotify, zone: () => this.prefs.zone })
       this.sync = sync
       this.actions = actions

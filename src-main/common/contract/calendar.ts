@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AccountId } from '../domain/account'
-import { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject, CalendarOwner } from '../domain/calendar'
+import { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject, CalendarOwner, CalendarScheduling } from '../domain/calendar'
 import { FreeBusyAnswer } from '../domain/free-busy'
 import { event, procedure } from './define'
 
@@ -15,6 +15,18 @@ export const calendarContract = {
    * added with `calendar.addShared`. `owner` is null for the account's own.
    */
   'calendar.list': procedure({ input: z.object({ accountId: AccountId }).strict(), output: z.array(CalendarCollection) }),
+  /** RFC 6638: the user's calendar addresses and whether the server sends invitations itself. */
+  'calendar.scheduling': procedure({ input: z.object({ accountId: AccountId }).strict(), output: CalendarScheduling }),
+  /**
+   * RFC 6638 §2.2: the scheduling messages the server delivered to the user's schedule inbox
+   * (invitations, replies, cancellations), at most 200, oldest first; empty without an inbox.
+   */
+  'calendar.inbox': procedure({ input: z.object({ accountId: AccountId }).strict(), output: z.array(CalendarObject) }),
+  /** Removes a handled message from the schedule inbox (exactly this version when `etag` is given). */
+  'calendar.inboxDelete': procedure({
+    input: z.object({ accountId: AccountId, href: Url, etag: z.string().max(1000).nullable() }).strict(),
+    output: z.object({}),
+  }),
   /** What changed in one calendar since `cursor` (null: never synced). Data comes separately, through `calendar.fetch`. */
   'calendar.changes': procedure({
     input: z.object({ accountId: AccountId, calendarUrl: Url, cursor: CalendarCursor.nullable() }).strict(),

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AccountId } from '../domain/account'
-import { Draft, MessageId, SendOutcome } from '../domain/compose'
+import { Draft, ItipPart, Mailbox, MessageId, SendOutcome } from '../domain/compose'
 import { procedure } from './define'
 
 /** A draft carries its attachments; this bounds one message, well inside the router's per-message limit. */
@@ -37,6 +37,27 @@ export const composeContract = {
     input: z.object({ accountId: AccountId, draft: Draft }).strict(),
     output: SendOutcome,
     maxInputBytes: MAX_DRAFT_BYTES,
+  }),
+  /**
+   * Sends an iTIP message by iMIP (RFC 6047): a short human-readable text (and HTML) with the
+   * iCalendar object as `text/calendar; method=…` and as invite.ics, through the same exactly-once
+   * path as `compose.send` (journal by Message-ID, Sent copy). Errors as `compose.send`.
+   */
+  'compose.sendItip': procedure({
+    input: z
+      .object({
+        accountId: AccountId,
+        messageId: MessageId,
+        from: Mailbox,
+        to: z.array(Mailbox).min(1).max(1000),
+        subject: z.string().max(4000),
+        text: z.string().max(100_000),
+        html: z.string().max(200_000).nullable(),
+        calendar: ItipPart,
+      })
+      .strict(),
+    output: SendOutcome,
+    maxInputBytes: 3 * 1024 * 1024,
   }),
   /** The whole message as the server holds it (RFC 822 source), for "forward as attachment". */
   'compose.messageSource': procedure({

@@ -68,3 +68,18 @@ export type CalendarObject = z.infer<typeof CalendarObject>
  */
 export const CalendarConflict = z.object({ current: CalendarObject.nullable() })
 export type CalendarConflict = z.infer<typeof CalendarConflict>
+
+/**
+ * Who the user is to calendar scheduling (RFC 6638) on a DAV account, and whether the server
+ * schedules: `serverSchedules` when the calendar home's server says `calendar-auto-schedule` in its
+ * DAV header and the principal has a schedule outbox (§2.1, §8.2) — then saving an event with
+ * attendees is enough, the server sends the invitations and delivers the replies.
+ */
+export const CalendarScheduling = z.object({
+  /** calendar-user-address-set (§2.4.1) without "mailto:", lower-cased; empty when the server names none */
+  addresses: z.array(z.string()),
+  serverSchedules: z.boolean(),
+  inboxUrl: Url.nullable(),
+  outboxUrl: Url.nullable(),
+})
+export type CalendarScheduling = z.infer<typeof CalendarScheduling>

@@ -55,8 +55,23 @@ export const Draft = z.object({
    */
   sign: z.boolean().optional(),
   encrypt: z.boolean().optional(),
+  /**
+   * RFC 6047 iMIP: an iTIP object (RFC 5546) sent as a `text/calendar; method=…` alternative of the
+   * body, and again as an invite.ics attachment, as most calendar clients send and expect.
+   */
+  calendar: z.lazy(() => ItipPart).optional(),
 })
 export type Draft = z.infer<typeof Draft>
+
+/** RFC 5546 §1.4 methods Quire sends. */
+export const ItipMethod = z.enum(['REQUEST', 'REPLY', 'CANCEL'])
+export type ItipMethod = z.infer<typeof ItipMethod>
+
+/** An iTIP object for a message: its METHOD must be the one named, and it must be a VCALENDAR. */
+export const ItipPart = z
+  .object({ method: ItipMethod, data: z.string().min(20).max(2 * 1024 * 1024) })
+  .refine((part) => /^BEGIN:VCALENDAR\r?$/m.test(part.data) && new RegExp(`^METHOD:${part.method}\\r?$`, 'm').test(part.data), 'The iCalendar object must be a VCALENDAR whose METHOD is the one named.')
+export type ItipPart = z.infer<typeof ItipPart>
 export type DraftInput = z.input<typeof Draft>
 
 /** Where a Sent copy came from: Quire appended it, the server filed it itself (Gmail, Exchange …), or it was there from an earlier attempt. */

@@ -107,6 +107,12 @@ export const MessageBody = z.object({
   attachments: z.array(Attachment),
   /** inline images referenced by cid:, as data for the sandboxed reader */
   inlineImages: z.array(z.object({ contentId: z.string(), contentType: z.string(), base64: z.string() })),
+  /**
+   * RFC 6047 iMIP: the message's iCalendar object (its text/calendar part, else an attached .ics
+   * that names a METHOD), for the reader's invitation card; `method` from the part's parameter or
+   * the object's METHOD property.
+   */
+  calendar: z.object({ method: z.string().max(40).nullable(), data: z.string().max(2 * 1024 * 1024) }).nullable().optional(),
   /** an S/MIME message: what the reader's badge shows (the body above is the decrypted, verified content) */
   smime: SmimeStatus.nullable().optional(),
   /** decrypted content that must not be kept in the local cache (Settings → Security: caching decrypted mail is off) */

@@ -2,12 +2,13 @@ import type { LookupFunction } from 'node:net'
 import type { ConnectionOptions } from 'node:tls'
 import { QuireError } from '../../common/contract'
 import type { AccountId } from '../../common/domain/account'
-import type { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject, CalendarOwner } from '../../common/domain/calendar'
+import type { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject, CalendarOwner, CalendarScheduling } from '../../common/domain/calendar'
 import type { DavAccount } from '../../common/domain/dav-account'
 import type { FreeBusyAnswer } from '../../common/domain/free-busy'
 import { createDavClient, type DavClient, type DavDiscovery } from '../dav-client'
 import { DavSessions } from '../dav-sessions'
 import { listCalendars, readCalendar, samePath, type OwnerOptions } from './calendar-list'
+import { inboxMessages, schedulingOf } from './calendar-scheduling'
 import { calendarChanges, fetchObjects } from './calendar-sync'
 import { FreeBusyLookup, type FreeBusyRequest } from './free-busy'
 import { deleteObject, putObject } from './calendar-write'
@@ -116,6 +117,26 @@ export class CalDavService {
   async removeShared(accountId: AccountId, which: { principalUrl?: string | undefined; calendarUrl?: string | undefined }): Promise<void> {
     this.accounts.get(accountId)
     await this.shared.remove(accountId, which)
+  }
+
+  async scheduling(accountId: AccountId, signal?: AbortSignal): Promise<CalendarScheduling> {
+    return this.sessions.with(accountId, signal, (session) => schedulingOf(session.client, session.discovery, signal))
+  }
+
+  async inbox(accountId: AccountId, signal?: AbortSignal): Promise<CalendarObject[]> {
+    return this.sessions.with(accountId, signal, async (session) => {
+      const { inboxUrl } = await schedulingOf(session.client, session.discovery, signal)
+      return inboxUrl ? inboxMessages(session.client, inboxUrl, signal) : []
+    })
+  }
+
+  async deleteFromInbox(accountId: AccountId, href: string, etag: string | null, signal?: AbortSignal): Promise<void> {
+    return this.sessions.with(accountId, signal, async (session) => {
+      const { inboxUrl } = await schedulingOf(session.client, session.discovery, signal)
+      if (!inboxUrl) throw new QuireError('NOT_FOUND', { message: 'This account has no scheduling inbox.' })
+      assertMember(session.client, inboxUrl, href)
+      await session.client.delete(href, etag, signal)
+    })
   }
 
   async changes(accountId: AccountId, calendarUrl: string, cursor: CalendarCursor | null, signal?: AbortSignal): Promise<CalendarChanges> {

@@ -11,6 +11,9 @@ type CalendarHandlers = Pick<
   | 'calendar.list'
   | 'calendar.addShared'
   | 'calendar.removeShared'
+  | 'calendar.scheduling'
+  | 'calendar.inbox'
+  | 'calendar.inboxDelete'
   | 'calendar.changes'
   | 'calendar.fetch'
   | 'calendar.put'
@@ -37,6 +40,12 @@ export function calendarHandlers({ caldav, watch, passwords, clientOptions }: Ca
     'calendar.addShared': ({ accountId, who }, { signal }) => caldav.addShared(accountId, who, signal),
     'calendar.removeShared': async ({ accountId, principalUrl, calendarUrl }) => {
       await caldav.removeShared(accountId, { principalUrl, calendarUrl })
+      return {}
+    },
+    'calendar.scheduling': ({ accountId }, { signal }) => caldav.scheduling(accountId, signal),
+    'calendar.inbox': ({ accountId }, { signal }) => caldav.inbox(accountId, signal),
+    'calendar.inboxDelete': async ({ accountId, href, etag }, { signal }) => {
+      await caldav.deleteFromInbox(accountId, href, etag, signal)
       return {}
     },
     'calendar.changes': ({ accountId, calendarUrl, cursor }, { signal }) => caldav.changes(accountId, calendarUrl, cursor, signal),

@@ -5,6 +5,8 @@ import type { CalendarTaskQueue } from './calendar-tasks'
 import { acknowledgeAlarm, createObjectData, deleteEvent, moveEvent, updateEvent, type EditResult, type EventDraft, type Scope } from './event-edit'
 import { eventRow } from './event-row'
 import type { Occurrence } from './ical-object'
+import type { Organizer } from './attendees'
+import { withOrganizer } from './itip-plan'
 
 /** Where an occurrence lives: its calendar object resource. */
 export interface ObjectRef {
@@ -13,9 +15,25 @@ export interface ObjectRef {
   href: string
 }
 
+/** An organiser's event written: before and after (null: none), for the scheduler to invite or cancel (RFC 5546). */
+export interface ScheduledChange {
+  accountId: AccountId
+  calendarUrl: string
+  href: string
+  before: string | null
+  after: string | null
+}
+
+/** Calendar scheduling: who organises what I invite people to, and what happens once it is saved. */
+export interface SchedulingHooks {
+  organizerFor(accountId: AccountId): Promise<Organizer | null>
+  written(change: ScheduledChange): void
+}
+
 export interface CalendarActionsOptions {
   now?: () => number
   newUid?: () => string
+  scheduling?: SchedulingHooks
 }
 
 /** 128 random bits as a UUID (randomUUID needs a secure context; getRandomValues does not). */
@@ -46,6 +64,7 @@ export function hrefFor(calendarUrl: string, uid: string): string {
 export class CalendarActions {
   private readonly now: () => number
   private readonly makeUid: () => string
+  private readonly scheduling: SchedulingHooks | undefined
 
   constructor(
     private readonly db: CalendarDatabase,
@@ -54,20 +73,29 @@ export class CalendarActions {
   ) {
     this.now = options.now ?? Date.now
     this.makeUid = options.newUid ?? newUid
+    this.scheduling = options.scheduling
+  }
+
+  /** An event that gets attendees without an organiser is organised by me (RFC 5545 §3.8.4.3). */
+  private async organised(accountId: AccountId, draft: EventDraft): Promise<EventDraft> {
+    if (!this.scheduling || draft.attendees.length === 0 || draft.organizer) return draft
+    return withOrganizer(draft, await this.scheduling.organizerFor(accountId))
   }
 
   /** A new event in a calendar; resolves with where it lives. */
   async create(accountId: AccountId, calendarUrl: string, draft: EventDraft): Promise<ObjectRef> {
     const uid = this.makeUid()
     const href = hrefFor(calendarUrl, uid)
-    await this.write([{ accountId, calendarUrl, href, etag: null, data: createObjectData(uid, draft, this.now()) }])
+    const data = createObjectData(uid, await this.organised(accountId, draft), this.now())
+    await this.write([{ accountId, calendarUrl, href, etag: null, data }])
+    this.scheduling?.written({ accountId, calendarUrl, href, before: null, after: data })
     return { accountId, calendarUrl, href }
   }
 
   /** Saves the editor's draft for an occurrence ("this", "following" or "all" of a series). */
   async update(ref: ObjectRef, occurrence: Occurrence | null, draft: EventDraft, scope: Scope): Promise<void> {
     const row = await this.row(ref)
-    await this.applyEdit(row, updateEvent(row.data, occurrence, draft, scope, this.now(), this.makeUid))
+    await this.applyEdit(row, updateEvent(row.data, occurrence, await this.organised(ref.accountId, draft), scope, this.now(), this.makeUid))
   }
 
   /** Drag and drop: a new start and end on the display zone's wall clock. */
@@ -146,6 +174,8 @@ export class CalendarActions {
     const writes: { accountId: AccountId; calendarUrl: string; href: string; etag: string | null; data: string | null }[] = [{ ...ref, href: row.href, etag: row.etag, data: result.data }]
     if (result.created) writes.push({ ...ref, href: hrefFor(row.calendarUrl, result.created.uid), etag: null, data: result.created.data })
     await this.write(writes)
+    this.scheduling?.written({ ...ref, href: row.href, before: row.data, after: result.data })
+    if (result.created) this.scheduling?.written({ ...ref, href: writes[1]!.href, before: null, after: result.created.data })
   }
 
   /** The optimistic change and its tasks, all or nothing; `data` null deletes. */

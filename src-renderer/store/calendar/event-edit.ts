@@ -208,6 +208,7 @@ function applyFields(component: IcalComponent, draft: EventDraft, now: number, w
     if (value.trim()) component.updatePropertyWithValue(name, value)
     else component.removeAllProperties(name)
   }
+  const oldLocation = String(component.getFirstPropertyValue('location') ?? '')
   text('summary', draft.summary)
   text('location', draft.location)
   text('description', draft.description)
@@ -217,6 +218,7 @@ function applyFields(component: IcalComponent, draft: EventDraft, now: number, w
   const startZone = draft.allDay ? null : draft.startZone
   const endZone = draft.allDay ? null : (draft.endZone ?? draft.startZone)
   const oldStart = component.getFirstPropertyValue('dtstart') as IcalTime | null
+  const oldEnd = (component.getFirstPropertyValue('dtend') as IcalTime | null)?.toICALString() ?? null
   setTime(component, 'dtstart', start, draft.allDay, startZone)
   component.removeAllProperties('duration')
   setTime(component, 'dtend', endAfterStart(start, startZone, end, endZone, draft.allDay), draft.allDay, endZone)
@@ -225,7 +227,11 @@ function applyFields(component: IcalComponent, draft: EventDraft, now: number, w
     if (draft.recurrence) component.addPropertyWithValue('rrule', ruleOf(draft.recurrence, start, draft.allDay, startZone))
   }
   const moved = !oldStart || oldStart.toICALString() !== (component.getFirstPropertyValue('dtstart') as IcalTime).toICALString()
-  touch(component, now, moved)
+  // RFC 5546 §2.1.4: an organised event always carries SEQUENCE, so attendees can tell an update from an old copy
+  const organised = draft.attendees.length > 0 && draft.organizer !== null
+  const resized = organised && oldEnd !== (component.getFirstPropertyValue('dtend') as IcalTime | null)?.toICALString()
+  touch(component, now, moved || resized || (organised && oldLocation !== draft.location.trim()))
+  if (organised && !component.hasProperty('sequence')) component.addPropertyWithValue('sequence', 0)
   applyReminders(component, draft.reminders)
   applyAttendees(component, draft.organizer, draft.attendees)
 }
@@ -306,7 +312,7 @@ function masterOf(calendar: IcalComponent, uid: string): IcalComponent | undefin
 }
 
 /** The override for one instance, made from the master when there is none yet (RFC 5545 §3.8.4.4). */
-function overrideFor(calendar: IcalComponent, master: IcalComponent, uid: string, recurrenceId: string): IcalComponent {
+export function overrideFor(calendar: IcalComponent, master: IcalComponent, uid: string, recurrenceId: string): IcalComponent {
   const existing = findOverride(calendar, uid, recurrenceId)
   if (existing) return existing
   const override = cloneComponent(master)
