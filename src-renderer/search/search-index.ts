@@ -1,6 +1,7 @@
 import { Dexie, type DBCore, type DBCoreMutateRequest, type Table } from 'dexie'
 import type { Bit, BodyRow, MessageKey, MessageRow, QuireDatabase } from '../store/database'
 import { htmlText, wordSet } from './tokenize'
+import { WordPostings } from './word-postings'
 
 /** One message's words, keyed like the message it indexes. */
 export interface IndexEntry {
@@ -10,6 +11,8 @@ export interface IndexEntry {
   words: string[]
   /** 1 once the cached body's words are in */
   body: Bit
+  /** the message's INTERNALDATE, what results sort by (entries written before it was kept lack it) */
+  date?: number
 }
 
 /**
@@ -43,8 +46,11 @@ export function entryFor(message: MessageRow, body: BodyRow | undefined): IndexE
     uid: message.uid,
     words: wordSet([message.subject, ...people, message.snippet, ...attachments, bodyText]),
     body: body ? 1 : 0,
+    date: message.internalDate,
   }
 }
+
+const LOAD_PAGE = 2000
 
 /**
  * Keeps the index in step with the store: a Dexie middleware on the store's database notes which
@@ -52,9 +58,14 @@ export function entryFor(message: MessageRow, body: BodyRow | undefined): IndexE
  * after, in batches, those entries are rebuilt from what the store then holds — so the index
  * follows whatever actually committed. At start it catches up with what changed while it was not
  * watching.
+ *
+ * Searches are answered from `memory`, the same entries held in memory (`WordPostings`), loaded
+ * from IndexedDB once (`ready`) and updated with every batch written to IndexedDB.
  */
 export class SearchIndex {
   readonly db: SearchDatabase
+  readonly memory = new WordPostings()
+  private loaded: Promise<void> | undefined
   private store: QuireDatabase | undefined
   private readonly dirty = new Set<string>()
   private readonly droppedRanges: [unknown, unknown][] = []
@@ -133,6 +144,7 @@ export class SearchIndex {
   private async flush(): Promise<void> {
     for (const [lower, upper] of this.droppedRanges.splice(0)) {
       await this.db.entries.where('[accountId+path+uid]').between(lower, upper, true, true).delete()
+      this.memory.removeRange(lower, upper)
     }
     while (this.dirty.size > 0) {
       const batch = [...this.dirty].slice(0, BATCH)
@@ -158,11 +170,48 @@ export class SearchIndex {
       await this.db.entries.bulkDelete(gone)
       await this.db.entries.bulkPut(entries)
     })
+    for (const key of gone) this.memory.remove(key)
+    for (const entry of entries) this.memory.set(keyOf(entry), entry.date ?? 0, entry.words)
+  }
+
+  /**
+   * Resolves once `memory` holds every entry of IndexedDB. The first call reads them, a page at a
+   * time, in the same queue as the index's writes (so none is missed or applied twice).
+   */
+  ready(): Promise<void> {
+    if (!this.loaded) {
+      const loading = this.running.then(() => this.load())
+      this.loaded = loading
+      // a failed load is tried again by the next search; the writes queued behind it go on
+      this.running = loading.catch((error: unknown) => {
+        this.loaded = undefined
+        console.error('Quire search index:', error)
+      })
+    }
+    return this.loaded
+  }
+
+  private async load(): Promise<void> {
+    let after: MessageKey | undefined
+    for (;;) {
+      const page = await (after ? this.db.entries.where(':id').above(after) : this.db.entries.toCollection()).limit(LOAD_PAGE).toArray()
+      if (page.length === 0) return
+      // entries from before dates were kept take theirs from the store
+      const undated = page.filter((entry) => entry.date === undefined)
+      const store = this.store
+      if (undated.length > 0 && store) {
+        const rows = await store.messages.bulkGet(undated.map(keyOf))
+        undated.forEach((entry, i) => (entry.date = rows[i]?.internalDate ?? 0))
+      }
+      for (const entry of page) this.memory.set(keyOf(entry), entry.date ?? 0, entry.words)
+      after = keyOf(page.at(-1)!)
+    }
   }
 
   /**
    * Catches up with the store: indexes cached messages the index lacks (or whose body arrived
-   * since), drops entries of messages no longer cached. Runs in batches, so the UI stays responsive.
+   * since), drops entries of messages no longer cached, and loads the index into memory. Runs in
+   * batches, so the UI stays responsive.
    */
   async catchUp(): Promise<void> {
     const store = this.store
@@ -180,5 +229,7 @@ export class SearchIndex {
     for (const key of bodyKeys) if (lacksBody.has(idOf(key))) this.dirty.add(idOf(key))
     for (const key of entryKeys) if (!cached.has(idOf(key))) this.dirty.add(idOf(key))
     this.schedule()
+    // searches answer from memory: load it now rather than on the first keystroke
+    await this.ready()
   }
 }
