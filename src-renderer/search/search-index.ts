@@ -24,13 +24,21 @@ class SearchDatabase extends Dexie {
   declare readonly entries: Table<IndexEntry, MessageKey>
 
   constructor(name: string) {
-    super(name)
+    // derived from the store, rebuilt by catchUp if a commit was lost: no need to wait on the disk
+    super(name, { chromeTransactionDurability: 'relaxed' })
     this.version(1).stores({ entries: '[accountId+path+uid], *words, body' })
   }
 }
 
-const BATCH = 400
+const BATCH = 1000
 const FLUSH_DELAY_MS = 120
+/**
+ * A write of this many messages at once is a folder being backfilled: indexing waits until such
+ * writes have paused for `BULK_QUIET_MS`, so it does not compete with the sync for IndexedDB (the
+ * user sees the headers sooner; search catches up right after).
+ */
+const BULK_WRITE = 1000
+const BULK_QUIET_MS = 1500
 
 const keyOf = (row: { accountId: MessageRow['accountId']; path: string; uid: number }): MessageKey => [row.accountId, row.path, row.uid]
 const idOf = (key: MessageKey) => JSON.stringify(key)
@@ -70,6 +78,8 @@ export class SearchIndex {
   private readonly dirty = new Set<string>()
   private readonly droppedRanges: [unknown, unknown][] = []
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** indexing waits until then (ms since the epoch): bulk writes are going on */
+  private bulkUntil = 0
   private running: Promise<void> = Promise.resolve()
   private readonly flushed = new Set<() => void>()
 
@@ -106,6 +116,7 @@ export class SearchIndex {
       case 'add':
       case 'put':
         for (const value of request.values as { accountId: MessageRow['accountId']; path: string; uid: number }[]) this.dirty.add(idOf(keyOf(value)))
+        if (request.values.length >= BULK_WRITE) this.bulkUntil = Date.now() + BULK_QUIET_MS
         break
       case 'delete':
         for (const key of request.keys as MessageKey[]) this.dirty.add(idOf(key))
@@ -118,12 +129,14 @@ export class SearchIndex {
     this.schedule()
   }
 
-  private schedule(): void {
+  private schedule(delay = FLUSH_DELAY_MS): void {
     if (this.timer) return
     this.timer = setTimeout(() => {
       this.timer = undefined
+      const wait = this.bulkUntil - Date.now()
+      if (wait > 0) return this.schedule(wait)
       this.running = this.running.then(() => this.flush()).catch((error: unknown) => console.error('Quire search index:', error))
-    }, FLUSH_DELAY_MS)
+    }, delay)
   }
 
   /** Calls `listener` after each batch of changes reached the index (open searches run again); returns the unsubscriber. */
@@ -147,7 +160,16 @@ export class SearchIndex {
       this.memory.removeRange(lower, upper)
     }
     while (this.dirty.size > 0) {
-      const batch = [...this.dirty].slice(0, BATCH)
+      // a backfill started again: the rest waits for it to pause
+      if (Date.now() < this.bulkUntil) {
+        this.schedule(this.bulkUntil - Date.now())
+        break
+      }
+      const batch: string[] = []
+      for (const id of this.dirty) {
+        batch.push(id)
+        if (batch.length === BATCH) break
+      }
       for (const id of batch) this.dirty.delete(id)
       await this.reindex(batch.map((id) => JSON.parse(id) as MessageKey))
     }
