@@ -96,3 +96,28 @@ export function keyId(key: MessageKey): string {
   // IMAP mailbox names cannot contain NUL, so it separates the parts unambiguously
   return `${key[0]}\u0000${key[1]}\u0000${key[2]}`
 }
+
+/** The newest `limit` keys of one folder: two short walks from the top of its date index. */
+async function folderNewest(db: QuireDatabase, accountId: AccountId, path: string, limit: number): Promise<DatedKey[]> {
+  const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, Dexie.maxKey]).reverse().limit(limit)
+  const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
+  return keys.map((key, i) => ({ key, date: (indexKeys[i] as unknown as [AccountId, string, number])[2] }))
+}
+
+/**
+ * The first screenful of a mailbox, read without walking all of it: shown while `mailboxKeys`
+ * reads the whole list (a folder of 100k messages takes about a second to list, its first rows
+ * should not wait for that). Null where no date index gives the newest first cheaply (Unread).
+ */
+export function mailboxFirstKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, limit: number): Promise<DatedKey[]> | null {
+  if (mailbox.kind === 'folder') return db.transaction('r', [db.messages], () => folderNewest(db, mailbox.accountId, mailbox.path, limit))
+  if (mailbox.view !== 'inbox' && mailbox.view !== 'drafts' && mailbox.view !== 'sent') return null
+  const role = mailbox.view
+  return db.transaction('r', [db.messages, db.folders], async () => {
+    const folders = await db.folders.toArray()
+    const byAccount = new Map<AccountId, FolderRow>()
+    for (const folder of inSyncOrder(folders.filter((f) => roleOf(f) === role))) if (!byAccount.has(folder.accountId)) byAccount.set(folder.accountId, folder)
+    const lists = await Promise.all([...byAccount.values()].map((folder) => folderNewest(db, folder.accountId, folder.path, limit)))
+    return mergeNewestFirst(lists).slice(0, limit)
+  })
+}
