@@ -39,12 +39,19 @@ function rssMb(pid: number): number {
   return Number(line[1]) / 1024
 }
 
-/** The pids of the browser's renderer processes, as Chromium itself lists them (CDP SystemInfo.getProcessInfo). */
+/**
+ * The browser's renderer processes as Chromium itself lists them (CDP SystemInfo.getProcessInfo),
+ * busiest first: the page's, which did the sync, has used by far the most CPU; the others are
+ * Chromium's spare renderer and the like.
+ */
 async function rendererPids(browser: Browser): Promise<number[]> {
   const session = await browser.newBrowserCDPSession()
   try {
-    const { processInfo } = (await session.send('SystemInfo.getProcessInfo' as never)) as { processInfo: { type: string; id: number }[] }
-    return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id)
+    const { processInfo } = (await session.send('SystemInfo.getProcessInfo' as never)) as { processInfo: { type: string; id: number; cpuTime: number }[] }
+    return processInfo
+      .filter((p) => p.type === 'renderer')
+      .sort((a, b) => b.cpuTime - a.cpuTime)
+      .map((p) => p.id)
   } finally {
     await session.detach()
   }
@@ -132,12 +139,12 @@ export async function measureCachedFolder(browser: Browser, page: Page, web: Web
     await page.waitForSelector(firstRowSelector, { timeout: 60_000 })
     await new Promise((r) => setTimeout(r, 10_000))
     const main = rssMb(web.process.pid!)
-    const renderers = await rendererPids(browser)
-    const each = renderers.map(rssMb)
-    const renderer = each.reduce((sum, mb) => sum + mb, 0)
+    const [page0, ...others] = (await rendererPids(browser)).map(rssMb)
+    const renderer = page0 ?? 0
     const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0)
-    record({ name: `mail.memory.${label}.main-rss`, value: main, unit: 'MB', baseline: null, target: null, note })
-    record({ name: `mail.memory.${label}.renderer-rss`, value: renderer, unit: 'MB', baseline: null, target: null, note: `${note}; renderer processes ${each.map((mb) => mb.toFixed(0)).join(' + ')} MB; page JS heap ${(heap / 2 ** 20).toFixed(1)} MB` })
+    const counted = `VmRSS from /proc; the page's renderer is the busiest by CPU time (SystemInfo.getProcessInfo)`
+    record({ name: `mail.memory.${label}.main-rss`, value: main, unit: 'MB', baseline: null, target: null, note: `${note}; web-mode server process` })
+    record({ name: `mail.memory.${label}.renderer-rss`, value: renderer, unit: 'MB', baseline: null, target: null, note: `${note}; ${counted}; page JS heap ${(heap / 2 ** 20).toFixed(1)} MB; other renderers ${others.map((mb) => mb.toFixed(0)).join(' + ') || 'none'} MB not counted` })
     record({ name: `mail.memory.${label}.total-rss`, value: main + renderer, unit: 'MB', baseline: null, target: label === '100k' ? 300 : null, note })
   }
   if (wanted(`mail.search.two-term.${label}`)) {
