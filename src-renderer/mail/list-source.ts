@@ -32,11 +32,33 @@ export function mergeNewestFirst(lists: readonly DatedKey[][]): DatedKey[] {
   }
 }
 
-/** One folder newest first, by one walk of the date index (index keys and primary keys side by side). */
-async function folderDated(db: QuireDatabase, accountId: AccountId, path: string): Promise<DatedKey[]> {
-  const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, Dexie.maxKey]).reverse()
-  const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
-  return keys.map((key, i) => ({ key, date: (indexKeys[i] as unknown as [AccountId, string, number])[2] }))
+/** Keys read per request when listing a whole folder. */
+const LIST_CHUNK = 5000
+
+/**
+ * One folder newest first, by one walk of the date index (index keys and primary keys side by
+ * side), in requests of `LIST_CHUNK`: IndexedDB answers other reads between them (the first rows
+ * of a 100k folder are read while its whole list still is, and do not wait for it).
+ */
+async function folderDated(db: QuireDatabase, accountId: AccountId, path: string, chunk = LIST_CHUNK): Promise<DatedKey[]> {
+  const listed: DatedKey[] = []
+  let upper: unknown = Dexie.maxKey
+  // the UIDs already listed at date `upper`: the next request starts at that date again
+  let atUpper = new Set<number>()
+  for (;;) {
+    const limit = chunk + atUpper.size
+    const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, upper], true, true).reverse().limit(limit)
+    const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
+    keys.forEach((key, i) => {
+      const date = (indexKeys[i] as unknown as [AccountId, string, number])[2]
+      if (date !== upper || !atUpper.has(key[2])) listed.push({ key, date })
+    })
+    if (keys.length < limit) return listed
+    const last = listed.at(-1)!.date
+    atUpper = last === upper ? atUpper : new Set()
+    for (let i = listed.length - 1; i >= 0 && listed[i]!.date === last; i--) atUpper.add(listed[i]!.key[2])
+    upper = last
+  }
 }
 
 function smartFolders(folders: readonly FolderRow[]): FolderRow[] {
@@ -84,10 +106,11 @@ async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<DatedK
  * Every message a mailbox shows, newest first, as keys: the list renders rows from them only for
  * what is on screen, so a folder of 100k messages costs one index walk, never 100k rows. Run it
  * in `liveQuery` to follow the cache. Search results come from the search index instead.
+ * `chunk`: keys per read request of a folder (tests use small ones).
  */
-export function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>): Promise<DatedKey[]> {
+export function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<DatedKey[]> {
   return db.transaction('r', [db.messages, db.folders], () =>
-    mailbox.kind === 'folder' ? folderDated(db, mailbox.accountId, mailbox.path) : unifiedView(db, mailbox.view),
+    mailbox.kind === 'folder' ? folderDated(db, mailbox.accountId, mailbox.path, options.chunk) : unifiedView(db, mailbox.view),
   )
 }
 
