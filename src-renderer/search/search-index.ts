@@ -59,6 +59,7 @@ export function entryFor(message: MessageRow, body: BodyRow | undefined): IndexE
 }
 
 const LOAD_PAGE = 2000
+const PRELOAD_DELAY_MS = 3000
 
 /**
  * Keeps the index in step with the store: a Dexie middleware on the store's database notes which
@@ -251,7 +252,8 @@ export class SearchIndex {
     for (const key of bodyKeys) if (lacksBody.has(idOf(key))) this.dirty.add(idOf(key))
     for (const key of entryKeys) if (!cached.has(idOf(key))) this.dirty.add(idOf(key))
     this.schedule()
-    // searches answer from memory: load it now rather than on the first keystroke
-    await this.ready()
+    // searches answer from memory: load it before the first keystroke, but after the app has shown
+    // its first rows (loading 100k entries at once holds up IndexedDB's other reads)
+    setTimeout(() => void this.ready().catch(() => {}), PRELOAD_DELAY_MS)
   }
 }
