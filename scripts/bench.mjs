@@ -27,9 +27,9 @@ const fmt = (n, unit) => (n === null || n === undefined ? '—' : `${n >= 100 ? 
 const rows = figures.map((f) => {
   const judged = f.ratio ?? f.value
   const verdict = f.target === null ? '' : judged <= f.target ? 'met' : 'MISSED'
-  return [f.name, fmt(f.value, f.unit), fmt(f.baseline, f.baseline === null ? '' : f.unit), f.ratio === null ? '—' : `${f.ratio.toFixed(2)}×`, f.target === null ? '—' : f.ratio === null ? fmt(f.target, f.unit) : `≤ ${f.target}×`, verdict]
+  return [f.name, fmt(f.value, f.unit), fmt(f.baseline, f.baseline === null ? '' : f.unit), f.ratio === null ? '—' : `${f.ratio.toFixed(2)}×`, f.target === null ? '—' : f.ratio === null ? fmt(f.target, f.unit) : `≤ ${f.target}×`, verdict, f.note ?? '']
 })
-const header = ['figure', 'value', 'baseline', 'ratio', 'target', '']
+const header = ['figure', 'value', 'baseline', 'ratio', 'target', '', 'note']
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
 const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()
 console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`)

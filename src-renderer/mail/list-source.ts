@@ -37,11 +37,33 @@ export function mergeNewestFirst(lists: readonly DatedKey[][]): DatedKey[] {
   }
 }
 
-/** One folder newest first, by one walk of the date index (index keys and primary keys side by side). */
-async function folderDated(db: QuireDatabase, accountId: AccountId, path: string): Promise<DatedKey[]> {
-  const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, Dexie.maxKey]).reverse()
-  const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
-  return keys.map((key, i) => ({ key, date: (indexKeys[i] as unknown as [AccountId, string, number])[2] }))
+/** Keys read per request when listing a whole folder. */
+const LIST_CHUNK = 5000
+
+/**
+ * One folder newest first, by one walk of the date index (index keys and primary keys side by
+ * side), in requests of `LIST_CHUNK`: IndexedDB answers other reads between them (the first rows
+ * of a 100k folder are read while its whole list still is, and do not wait for it).
+ */
+async function folderDated(db: QuireDatabase, accountId: AccountId, path: string, chunk = LIST_CHUNK): Promise<DatedKey[]> {
+  const listed: DatedKey[] = []
+  let upper: unknown = Dexie.maxKey
+  // the UIDs already listed at date `upper`: the next request starts at that date again
+  let atUpper = new Set<number>()
+  for (;;) {
+    const limit = chunk + atUpper.size
+    const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, upper], true, true).reverse().limit(limit)
+    const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
+    keys.forEach((key, i) => {
+      const date = (indexKeys[i] as unknown as [AccountId, string, number])[2]
+      if (date !== upper || !atUpper.has(key[2])) listed.push({ key, date })
+    })
+    if (keys.length < limit) return listed
+    const last = listed.at(-1)!.date
+    atUpper = last === upper ? atUpper : new Set()
+    for (let i = listed.length - 1; i >= 0 && listed[i]!.date === last; i--) atUpper.add(listed[i]!.key[2])
+    upper = last
+  }
 }
 
 function smartFolders(folders: readonly FolderRow[]): FolderRow[] {
@@ -89,10 +111,11 @@ async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<DatedK
  * Every message a mailbox shows, newest first, as keys: the list renders rows from them only for
  * what is on screen, so a folder of 100k messages costs one index walk, never 100k rows. Run it
  * in `liveQuery` to follow the cache. Search results come from the search index instead.
+ * `chunk`: keys per read request of a folder (tests use small ones).
  */
-export function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>): Promise<DatedKey[]> {
+export function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<DatedKey[]> {
   return db.transaction('r', [db.messages, db.folders], () =>
-    mailbox.kind === 'folder' ? folderDated(db, mailbox.accountId, mailbox.path) : unifiedView(db, mailbox.view),
+    mailbox.kind === 'folder' ? folderDated(db, mailbox.accountId, mailbox.path, options.chunk) : unifiedView(db, mailbox.view),
   )
 }
 
@@ -100,4 +123,29 @@ export function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind:
 export function keyId(key: MessageKey): string {
   // IMAP mailbox names cannot contain NUL, so it separates the parts unambiguously
   return `${key[0]}\u0000${key[1]}\u0000${key[2]}`
+}
+
+/** The newest `limit` keys of one folder: two short walks from the top of its date index. */
+async function folderNewest(db: QuireDatabase, accountId: AccountId, path: string, limit: number): Promise<DatedKey[]> {
+  const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, Dexie.maxKey]).reverse().limit(limit)
+  const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
+  return keys.map((key, i) => ({ key, date: (indexKeys[i] as unknown as [AccountId, string, number])[2] }))
+}
+
+/**
+ * The first screenful of a mailbox, read without walking all of it: shown while `mailboxKeys`
+ * reads the whole list (a folder of 100k messages takes about a second to list, its first rows
+ * should not wait for that). Null where no date index gives the newest first cheaply (Unread).
+ */
+export function mailboxFirstKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, limit: number): Promise<DatedKey[]> | null {
+  if (mailbox.kind === 'folder') return db.transaction('r', [db.messages], () => folderNewest(db, mailbox.accountId, mailbox.path, limit))
+  if (mailbox.view !== 'inbox' && mailbox.view !== 'drafts' && mailbox.view !== 'sent') return null
+  const role = mailbox.view
+  return db.transaction('r', [db.messages, db.folders], async () => {
+    const folders = await db.folders.toArray()
+    const byAccount = new Map<AccountId, FolderRow>()
+    for (const folder of inSyncOrder(folders.filter((f) => roleOf(f) === role))) if (!byAccount.has(folder.accountId)) byAccount.set(folder.accountId, folder)
+    const lists = await Promise.all([...byAccount.values()].map((folder) => folderNewest(db, folder.accountId, folder.path, limit)))
+    return mergeNewestFirst(lists).slice(0, limit)
+  })
 }

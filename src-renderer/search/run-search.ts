@@ -7,20 +7,24 @@ import type { SearchQuery } from './query'
 import type { SearchIndex } from './search-index'
 import { normalise, words } from './tokenize'
 
-const idOf = (key: MessageKey) => JSON.stringify(key)
-
-/** Messages whose indexed words include one starting with each query word (the smallest set first). */
-async function byWords(index: SearchIndex, terms: readonly string[]): Promise<MessageKey[] | null> {
+/** Messages whose indexed words include one starting with each query word, newest first (from the index in memory). */
+async function byWords(index: SearchIndex, terms: readonly string[]): Promise<DatedKey[] | null> {
   if (terms.length === 0) return null
-  const sets = await Promise.all([...new Set(terms)].map((term) => index.db.entries.where('words').startsWith(term).primaryKeys()))
-  sets.sort((a, b) => a.length - b.length)
-  let result = new Map(sets[0]!.map((key) => [idOf(key), key]))
-  for (const next of sets.slice(1)) {
-    const ids = new Set(next.map(idOf))
-    result = new Map([...result].filter(([id]) => ids.has(id)))
-  }
-  return [...result.values()]
+  await index.ready()
+  return index.memory.search(terms)
 }
+
+/** Whether the query is words alone: then the index decides, and no message needs reading. */
+const wordsOnly = (query: SearchQuery) =>
+  query.from.length === 0 &&
+  query.to.length === 0 &&
+  query.subject.length === 0 &&
+  !query.hasAttachment &&
+  query.unread === null &&
+  query.flagged === null &&
+  query.folders.length === 0 &&
+  query.before === null &&
+  query.after === null
 
 const matchesPeople = (addresses: readonly Address[], wanted: string) =>
   addresses.some((address) => normalise(address.name).includes(wanted) || address.address.toLowerCase().includes(wanted))
@@ -70,9 +74,21 @@ async function byOperators(db: QuireDatabase, query: SearchQuery, folders: reado
 export async function runSearch(index: SearchIndex, db: QuireDatabase, query: SearchQuery, limit = 1000): Promise<DatedKey[]> {
   const folders = await db.folders.toArray()
   const terms = [...query.words, ...[...query.from, ...query.to, ...query.subject].flatMap((value) => words(value))]
-  const candidates = (await byWords(index, terms)) ?? (await byOperators(db, query, folders))
+  const byIndex = await byWords(index, terms)
+  if (byIndex && wordsOnly(query)) return byIndex.slice(0, limit)
   const folderOf = new Map(folders.map((folder) => [JSON.stringify([folder.accountId, folder.path]), folder]))
   const found: DatedKey[] = []
+  if (byIndex) {
+    // newest first already: read messages in that order until the page is full
+    for (let i = 0; i < byIndex.length && found.length < limit; i += 2000) {
+      const rows = await db.messages.bulkGet(byIndex.slice(i, i + 2000).map((entry) => entry.key))
+      for (const row of rows) {
+        if (row && matches(row, query, folderOf.get(JSON.stringify([row.accountId, row.path])))) found.push({ key: [row.accountId, row.path, row.uid], date: row.internalDate })
+      }
+    }
+    return found.slice(0, limit)
+  }
+  const candidates = await byOperators(db, query, folders)
   for (let i = 0; i < candidates.length; i += 2000) {
     const rows = await db.messages.bulkGet(candidates.slice(i, i + 2000))
     for (const row of rows) {

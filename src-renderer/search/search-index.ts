@@ -1,6 +1,7 @@
 import { Dexie, type DBCore, type DBCoreMutateRequest, type Table } from 'dexie'
 import type { Bit, BodyRow, MessageKey, MessageRow, QuireDatabase } from '../store/database'
 import { htmlText, wordSet } from './tokenize'
+import { WordPostings } from './word-postings'
 
 /** One message's words, keyed like the message it indexes. */
 export interface IndexEntry {
@@ -10,6 +11,8 @@ export interface IndexEntry {
   words: string[]
   /** 1 once the cached body's words are in */
   body: Bit
+  /** the message's INTERNALDATE, what results sort by (entries written before it was kept lack it) */
+  date?: number
 }
 
 /**
@@ -21,13 +24,21 @@ class SearchDatabase extends Dexie {
   declare readonly entries: Table<IndexEntry, MessageKey>
 
   constructor(name: string) {
-    super(name)
+    // derived from the store, rebuilt by catchUp if a commit was lost: no need to wait on the disk
+    super(name, { chromeTransactionDurability: 'relaxed' })
     this.version(1).stores({ entries: '[accountId+path+uid], *words, body' })
   }
 }
 
-const BATCH = 400
+const BATCH = 1000
 const FLUSH_DELAY_MS = 120
+/**
+ * A write of this many messages at once is a folder being backfilled: indexing waits until such
+ * writes have paused for `BULK_QUIET_MS`, so it does not compete with the sync for IndexedDB (the
+ * user sees the headers sooner; search catches up right after).
+ */
+const BULK_WRITE = 1000
+const BULK_QUIET_MS = 1500
 
 const keyOf = (row: { accountId: MessageRow['accountId']; path: string; uid: number }): MessageKey => [row.accountId, row.path, row.uid]
 const idOf = (key: MessageKey) => JSON.stringify(key)
@@ -49,8 +60,12 @@ export function entryFor(message: MessageRow, body: BodyRow | undefined): IndexE
     uid: message.uid,
     words: [...wordSet([message.subject, ...people, message.snippet, ...attachments, bodyText]), ...(message.encrypted && !body ? [UNSEARCHED_ENCRYPTED] : [])],
     body: body ? 1 : 0,
+    date: message.internalDate,
   }
 }
+
+const LOAD_PAGE = 2000
+const PRELOAD_DELAY_MS = 3000
 
 /**
  * Keeps the index in step with the store: a Dexie middleware on the store's database notes which
@@ -58,13 +73,20 @@ export function entryFor(message: MessageRow, body: BodyRow | undefined): IndexE
  * after, in batches, those entries are rebuilt from what the store then holds — so the index
  * follows whatever actually committed. At start it catches up with what changed while it was not
  * watching.
+ *
+ * Searches are answered from `memory`, the same entries held in memory (`WordPostings`), loaded
+ * from IndexedDB once (`ready`) and updated with every batch written to IndexedDB.
  */
 export class SearchIndex {
   readonly db: SearchDatabase
+  readonly memory = new WordPostings()
+  private loaded: Promise<void> | undefined
   private store: QuireDatabase | undefined
   private readonly dirty = new Set<string>()
   private readonly droppedRanges: [unknown, unknown][] = []
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** indexing waits until then (ms since the epoch): bulk writes are going on */
+  private bulkUntil = 0
   private running: Promise<void> = Promise.resolve()
   private readonly flushed = new Set<() => void>()
 
@@ -101,6 +123,7 @@ export class SearchIndex {
       case 'add':
       case 'put':
         for (const value of request.values as { accountId: MessageRow['accountId']; path: string; uid: number }[]) this.dirty.add(idOf(keyOf(value)))
+        if (request.values.length >= BULK_WRITE) this.bulkUntil = Date.now() + BULK_QUIET_MS
         break
       case 'delete':
         for (const key of request.keys as MessageKey[]) this.dirty.add(idOf(key))
@@ -113,12 +136,14 @@ export class SearchIndex {
     this.schedule()
   }
 
-  private schedule(): void {
+  private schedule(delay = FLUSH_DELAY_MS): void {
     if (this.timer) return
     this.timer = setTimeout(() => {
       this.timer = undefined
+      const wait = this.bulkUntil - Date.now()
+      if (wait > 0) return this.schedule(wait)
       this.running = this.running.then(() => this.flush()).catch((error: unknown) => console.error('Quire search index:', error))
-    }, FLUSH_DELAY_MS)
+    }, delay)
   }
 
   /** Calls `listener` after each batch of changes reached the index (open searches run again); returns the unsubscriber. */
@@ -139,9 +164,19 @@ export class SearchIndex {
   private async flush(): Promise<void> {
     for (const [lower, upper] of this.droppedRanges.splice(0)) {
       await this.db.entries.where('[accountId+path+uid]').between(lower, upper, true, true).delete()
+      this.memory.removeRange(lower, upper)
     }
     while (this.dirty.size > 0) {
-      const batch = [...this.dirty].slice(0, BATCH)
+      // a backfill started again: the rest waits for it to pause
+      if (Date.now() < this.bulkUntil) {
+        this.schedule(this.bulkUntil - Date.now())
+        break
+      }
+      const batch: string[] = []
+      for (const id of this.dirty) {
+        batch.push(id)
+        if (batch.length === BATCH) break
+      }
       for (const id of batch) this.dirty.delete(id)
       await this.reindex(batch.map((id) => JSON.parse(id) as MessageKey))
     }
@@ -164,11 +199,48 @@ export class SearchIndex {
       await this.db.entries.bulkDelete(gone)
       await this.db.entries.bulkPut(entries)
     })
+    for (const key of gone) this.memory.remove(key)
+    for (const entry of entries) this.memory.set(keyOf(entry), entry.date ?? 0, entry.words)
+  }
+
+  /**
+   * Resolves once `memory` holds every entry of IndexedDB. The first call reads them, a page at a
+   * time, in the same queue as the index's writes (so none is missed or applied twice).
+   */
+  ready(): Promise<void> {
+    if (!this.loaded) {
+      const loading = this.running.then(() => this.load())
+      this.loaded = loading
+      // a failed load is tried again by the next search; the writes queued behind it go on
+      this.running = loading.catch((error: unknown) => {
+        this.loaded = undefined
+        console.error('Quire search index:', error)
+      })
+    }
+    return this.loaded
+  }
+
+  private async load(): Promise<void> {
+    let after: MessageKey | undefined
+    for (;;) {
+      const page = await (after ? this.db.entries.where(':id').above(after) : this.db.entries.toCollection()).limit(LOAD_PAGE).toArray()
+      if (page.length === 0) return
+      // entries from before dates were kept take theirs from the store
+      const undated = page.filter((entry) => entry.date === undefined)
+      const store = this.store
+      if (undated.length > 0 && store) {
+        const rows = await store.messages.bulkGet(undated.map(keyOf))
+        undated.forEach((entry, i) => (entry.date = rows[i]?.internalDate ?? 0))
+      }
+      for (const entry of page) this.memory.set(keyOf(entry), entry.date ?? 0, entry.words)
+      after = keyOf(page.at(-1)!)
+    }
   }
 
   /**
    * Catches up with the store: indexes cached messages the index lacks (or whose body arrived
-   * since), drops entries of messages no longer cached. Runs in batches, so the UI stays responsive.
+   * since), drops entries of messages no longer cached, and loads the index into memory. Runs in
+   * batches, so the UI stays responsive.
    */
   async catchUp(): Promise<void> {
     const store = this.store
@@ -186,5 +258,8 @@ export class SearchIndex {
     for (const key of bodyKeys) if (lacksBody.has(idOf(key))) this.dirty.add(idOf(key))
     for (const key of entryKeys) if (!cached.has(idOf(key))) this.dirty.add(idOf(key))
     this.schedule()
+    // searches answer from memory: load it before the first keystroke, but after the app has shown
+    // its first rows (loading 100k entries at once holds up IndexedDB's other reads)
+    setTimeout(() => void this.ready().catch(() => {}), PRELOAD_DELAY_MS)
   }
 }

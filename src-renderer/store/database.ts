@@ -101,7 +101,12 @@ export class QuireDatabase extends Dexie {
   declare readonly notices: Table<NoticeRow, number>
 
   constructor(name = 'quire') {
-    super(name)
+    // The cache can be fetched again, and each transaction stays atomic (a batch and its cursor
+    // commit together or not at all); 'relaxed' only lets a commit return before the disk flush,
+    // which the initial sync of 100k headers, one transaction per batch, otherwise waits on.
+    // Dexie's query cache is off: the lists read whole index ranges (100k keys in a large folder),
+    // and keeping and patching those results on every write cost memory and time for nothing.
+    super(name, { chromeTransactionDurability: 'relaxed', cache: 'disabled' })
     this.version(1).stores({
       accounts: 'id',
       // the primary key doubles as an index on accountId alone (Dexie serves a compound key's prefix)

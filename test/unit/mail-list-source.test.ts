@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import type { AccountId } from '../../src-main/common/domain/account'
-import { keyId, mailboxKeys, mergeNewestFirst } from '../../src-renderer/mail/list-source'
+import { keyId, mailboxFirstKeys, mailboxKeys, mergeNewestFirst } from '../../src-renderer/mail/list-source'
+import { QuireDatabase, type MessageRow } from '../../src-renderer/store/database'
 import { account, accountId, FakeMain, header, stopStores, storeOnFakeMain } from './store-fake-main'
 
 afterEach(stopStores)
@@ -66,5 +67,23 @@ describe('mailbox lists', () => {
 
   it('names keys unambiguously', () => {
     expect(keyId([accountId, 'a', 1])).not.toBe(keyId([accountId, 'a\u00001', 1]))
+  })
+
+  it('lists a large folder in date order across its read requests, and its first screenful alone', async () => {
+    const db = new QuireDatabase('list-source-large')
+    await db.open()
+    // read 50 keys per request: 60 messages of one second (more than one request reads), then runs of 7 that straddle request boundaries
+    const dateOf = (uid: number) => (uid <= 60 ? at(1) : at(2) + Math.floor(uid / 7) * 1000)
+    const rows = Array.from({ length: 600 }, (_, i) => ({ accountId, path: 'Big', uid: i + 1, internalDate: dateOf(i + 1) }) as unknown as MessageRow)
+    await db.messages.bulkPut(rows)
+    const expected = rows.map((row) => ({ uid: row.uid, date: row.internalDate })).sort((a, b) => b.date - a.date || b.uid - a.uid)
+    const listed = await mailboxKeys(db, { kind: 'folder', accountId, path: 'Big' }, { chunk: 50 })
+    expect(await mailboxKeys(db, { kind: 'folder', accountId, path: 'Big' })).toEqual(listed)
+    expect(listed.map((entry) => entry.key[2])).toEqual(expected.map((entry) => entry.uid))
+    expect(listed.map((entry) => entry.date)).toEqual(expected.map((entry) => entry.date))
+    const first = await mailboxFirstKeys(db, { kind: 'folder', accountId, path: 'Big' }, 100)
+    expect(first).toEqual(listed.slice(0, 100))
+    expect(mailboxFirstKeys(db, { kind: 'unified', view: 'unread' }, 100)).toBeNull()
+    db.close()
   })
 })

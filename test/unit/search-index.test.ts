@@ -67,6 +67,19 @@ describe('the local search index', () => {
     expect(await search('shoyu')).toEqual([])
   })
 
+  it('a new session answers from what IndexedDB kept, entries from before dates were kept included', async () => {
+    const { db, index } = await indexedStore()
+    // as an older version wrote them: no date
+    await index.db.entries.toCollection().modify((entry) => delete entry.date)
+    const later = new SearchIndex(index.db.name)
+    later.attach(db)
+    const found = await runSearch(later, db, parseQuery('invoice'))
+    const rows = await db.messages.bulkGet(found.map((entry) => entry.key))
+    expect(rows.map((row) => row?.subject)).toEqual(['Invoice for March', 'Old invoice'])
+    expect(found.map((entry) => entry.date)).toEqual(rows.map((row) => row?.internalDate))
+    later.db.close()
+  })
+
   it('catches up at start with what changed while it was not attached', async () => {
     const { db, index } = await indexedStore()
     await index.db.entries.clear()

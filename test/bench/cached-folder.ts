@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import type { WebMode } from '../e2e/web-mode'
+import { median, percentile, record, wanted } from './figures'
+import { timeSearchesInPage } from './in-page'
+
+/** How many messages the page's full-text index holds (raw IndexedDB: the index lives in the app's module scope). */
+export function indexedCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('quire-search')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const db = open.result
+          if (!db.objectStoreNames.contains('entries')) return (db.close(), resolve(0))
+          const request = db.transaction('entries').objectStore('entries').count()
+          request.onsuccess = () => (db.close(), resolve(request.result))
+          request.onerror = () => (db.close(), reject(request.error))
+        }
+      }),
+  )
+}
+
+async function waitForIndexed(page: Page, expected: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const count = await indexedCount(page).catch(() => 0)
+    if (count >= expected) return
+    if (Date.now() > deadline) throw new Error(`only ${count} of ${expected} messages were in the search index after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+/** Resident set size of a process in MB, from /proc (VmRSS: every page it has in memory, shared ones included). */
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)
+  if (!line) throw new Error(`no VmRSS for process ${pid}`)
+  return Number(line[1]) / 1024
+}
+
+/**
+ * The browser's renderer processes as Chromium itself lists them (CDP SystemInfo.getProcessInfo),
+ * busiest first: the page's, which did the sync, has used by far the most CPU; the others are
+ * Chromium's spare renderer and the like.
+ */
+async function rendererPids(browser: Browser): Promise<number[]> {
+  const session = await browser.newBrowserCDPSession()
+  try {
+    const { processInfo } = (await session.send('SystemInfo.getProcessInfo' as never)) as { processInfo: { type: string; id: number; cpuTime: number }[] }
+    return processInfo
+      .filter((p) => p.type === 'renderer')
+      .sort((a, b) => b.cpuTime - a.cpuTime)
+      .map((p) => p.id)
+  } finally {
+    await session.detach()
+  }
+}
+
+const firstRowSelector = '[role="listbox"] [role="option"][aria-posinset="1"] .subject .text'
+
+async function open(page: Page, mailbox: string): Promise<void> {
+  await page.locator('nav[aria-label="Mailboxes"] button.item').filter({ has: page.locator('.label', { hasText: new RegExp(`^${mailbox}$`) }) }).click()
+  await page.locator('.list-pane h1', { hasText: mailbox }).waitFor({ timeout: 60_000 })
+}
+
+const firstRowText = async (page: Page) => {
+  await page.waitForSelector(firstRowSelector, { timeout: 60_000 })
+  return page.locator(firstRowSelector).textContent()
+}
+
+/**
+ * In the page: clicks a mailbox in the navigation and times until its first row shows `firstRow`
+ * (the list reuses row elements, so the text tells the new rows from the old ones) and a frame was painted.
+ */
+function timeOpen(page: Page, mailbox: string, firstRow: string | null): Promise<number> {
+  return page.evaluate(
+    async ({ mailbox, selector, firstRow }) => {
+      const button = [...document.querySelectorAll<HTMLButtonElement>('nav[aria-label="Mailboxes"] button.item')].find((b) => b.querySelector('.label')?.textContent?.trim() === mailbox)
+      if (!button) throw new Error(`no mailbox ${mailbox} in the navigation`)
+      const started = performance.now()
+      button.click()
+      const deadline = started + 60_000
+      const shown = () => document.querySelector('.list-pane h1')?.textContent === mailbox && (firstRow === null || document.querySelector(selector)?.textContent === firstRow)
+      while (!shown()) {
+        if (performance.now() > deadline) throw new Error(`${mailbox} showed no row within a minute`)
+        await new Promise<void>((r) => {
+          const observer = new MutationObserver(() => (observer.disconnect(), r()))
+          observer.observe(document.body, { childList: true, subtree: true, characterData: true })
+          setTimeout(() => (observer.disconnect(), r()), 50)
+        })
+      }
+      // painted: the next frame has been produced
+      await new Promise(requestAnimationFrame)
+      return performance.now() - started
+    },
+    { mailbox, selector: firstRowSelector, firstRow },
+  )
+}
+
+/** Two-word searches as a person types them: names, topics, thread numbers, and common body words (the worst case: most messages match). */
+export const SEARCHES = ['grace budget', 'hiro release', 'quarterly report', 'ana offsite', 'lunch friday', 'dmitri escalation', 'design crit', 'team numbers', 'figures everyone', 'ingrid 4711']
+
+/**
+ * What is measured on a folder already synced into the page: (c) opening it, two-term search
+ * and resident memory. `label` names the size (10k, 100k).
+ */
+export async function measureCachedFolder(browser: Browser, page: Page, web: WebMode, folder: string, count: number, label: string, note: string): Promise<void> {
+  if (wanted(`mail.search.two-term.${label}`) || wanted(`mail.memory.${label}`)) {
+    const started = performance.now()
+    await waitForIndexed(page, count, 20 * 60_000)
+    record({ name: `mail.search.index-after-sync.${label}`, value: performance.now() - started, unit: 'ms', baseline: null, target: null, note })
+  }
+
+  if (wanted(`mail.open.cached.${label}`)) {
+    // each time from the unified inbox (the account's INBOX holds none of the folder's messages)
+    await open(page, folder)
+    const folderFirst = (await firstRowText(page)) ?? ''
+    const runs: number[] = []
+    for (let run = 0; run < 5; run++) {
+      await timeOpen(page, 'All Inboxes', null)
+      await new Promise((r) => setTimeout(r, 500))
+      runs.push(await timeOpen(page, folder, folderFirst))
+    }
+    record({ name: `mail.open.cached.${label}`, value: median(runs), unit: 'ms', baseline: null, target: label === '100k' ? 200 : null, note })
+
+    // the app started anew on the folder the user left open: navigation to its first rows painted
+    const starts: number[] = []
+    for (let run = 0; run < 3; run++) {
+      await page.reload()
+      await page.waitForSelector(firstRowSelector, { timeout: 60_000 })
+      starts.push(await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())))))
+    }
+    record({ name: `mail.open.cached.${label}.app-start`, value: median(starts), unit: 'ms', baseline: null, target: null, note })
+  }
+
+  if (wanted(`mail.memory.${label}`)) {
+    // idle after sync: the folder open, nothing running, 10 s for the page to settle
+    await page.waitForSelector(firstRowSelector, { timeout: 60_000 })
+    await new Promise((r) => setTimeout(r, 10_000))
+    const main = rssMb(web.process.pid!)
+    const [page0, ...others] = (await rendererPids(browser)).map(rssMb)
+    const renderer = page0 ?? 0
+    const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0)
+    const counted = `VmRSS from /proc; the page's renderer is the busiest by CPU time (SystemInfo.getProcessInfo)`
+    record({ name: `mail.memory.${label}.main-rss`, value: main, unit: 'MB', baseline: null, target: null, note: `${note}; web-mode server process` })
+    record({ name: `mail.memory.${label}.renderer-rss`, value: renderer, unit: 'MB', baseline: null, target: null, note: `${note}; ${counted}; page JS heap ${(heap / 2 ** 20).toFixed(1)} MB; other renderers ${others.map((mb) => mb.toFixed(0)).join(' + ') || 'none'} MB not counted` })
+    record({ name: `mail.memory.${label}.total-rss`, value: main + renderer, unit: 'MB', baseline: null, target: label === '100k' ? 300 : null, note })
+  }
+  if (wanted(`mail.search.two-term.${label}`)) {
+    const { loadMs, times } = await timeSearchesInPage(page, SEARCHES, 3)
+    record({ name: `mail.search.load.${label}`, value: loadMs, unit: 'ms', baseline: null, target: null, note })
+    if (times.every((t) => t.found === 0)) throw new Error('no search found anything: the index is empty')
+    record({ name: `mail.search.two-term.${label}.p95`, value: percentile(times.map((t) => t.ms), 95), unit: 'ms', baseline: null, target: label === '100k' ? 50 : null, note })
+    record({ name: `mail.search.two-term.${label}.median`, value: median(times.map((t) => t.ms)), unit: 'ms', baseline: null, target: null, note })
+    const slowest = [...times].sort((a, b) => b.ms - a.ms).slice(0, 3)
+    console.log(`two-term searches, ${label}: slowest ${slowest.map((t) => `"${t.query}" ${t.ms.toFixed(1)} ms (${t.found} found)`).join(', ')}`)
+  }
+}

@@ -1,0 +1,54 @@
+import type { AccountId } from '../../src-main/common/domain/account'
+import type { MessageKey } from '../../src-renderer/store/database'
+import { WordPostings } from '../../src-renderer/search/word-postings'
+
+const a = 'acc-a' as AccountId
+const b = 'acc-b' as AccountId
+const key = (account: AccountId, path: string, uid: number): MessageKey => [account, path, uid]
+const uids = (found: { key: MessageKey }[]) => found.map((entry) => entry.key[2])
+
+describe('the in-memory word index', () => {
+  it('finds messages having a word that starts with every term, newest first', () => {
+    const index = new WordPostings()
+    index.set(key(a, 'INBOX', 1), 1000, ['team', 'budget'])
+    index.set(key(a, 'INBOX', 2), 3000, ['teams', 'budgets', 'team'])
+    index.set(key(a, 'Archive', 3), 2000, ['teamwork', 'review'])
+    index.set(key(b, 'INBOX', 1), 4000, ['steam', 'budget'])
+    expect(uids(index.search(['team']))).toEqual([2, 3, 1])
+    expect(uids(index.search(['team', 'budg']))).toEqual([2, 1])
+    // a term repeated, or matched by two words of one message, counts once
+    expect(uids(index.search(['team', 'team', 'teams']))).toEqual([2])
+    expect(uids(index.search(['budget']))).toEqual([1, 2, 1])
+    expect(index.search(['budget'])[0]!.key).toEqual(key(b, 'INBOX', 1))
+    expect(index.search(['zzz'])).toEqual([])
+    expect(index.search([])).toEqual([])
+    expect(uids(index.search(['team'], 2))).toEqual([2, 3])
+  })
+
+  it('forgets removed messages and replaces re-indexed ones', () => {
+    const index = new WordPostings()
+    index.set(key(a, 'INBOX', 1), 1000, ['draft'])
+    index.set(key(a, 'INBOX', 2), 2000, ['draft'])
+    index.set(key(a, 'Sent', 1), 3000, ['draft'])
+    index.remove(key(a, 'INBOX', 2))
+    expect(uids(index.search(['draft']))).toEqual([1, 1])
+    index.set(key(a, 'INBOX', 1), 5000, ['final'])
+    expect(index.search(['draft']).map((entry) => entry.key)).toEqual([key(a, 'Sent', 1)])
+    expect(index.search(['final'])).toEqual([{ key: key(a, 'INBOX', 1), date: 5000 }])
+    index.removeRange([a, 'INBOX', -Infinity], [a, 'INBOX', Infinity])
+    expect(index.search(['final'])).toEqual([])
+    expect(index.size).toBe(1)
+  })
+
+  it('orders many matches by date exactly, ties by the later indexed', () => {
+    const index = new WordPostings()
+    // 5000 messages whose dates share seconds and differ in milliseconds, indexed in no date order
+    const dates = Array.from({ length: 5000 }, (_, i) => Date.UTC(2026, 0, 1) + ((i * 7919) % 5000) * 250)
+    dates.forEach((date, i) => index.set(key(a, 'INBOX', i + 1), date, ['common', i % 2 ? 'odd' : 'even']))
+    const expected = dates.map((date, i) => ({ date, uid: i + 1 })).sort((x, y) => y.date - x.date || y.uid - x.uid)
+    const found = index.search(['common'], 1000)
+    expect(found.map((entry) => entry.date)).toEqual(expected.slice(0, 1000).map((entry) => entry.date))
+    expect(uids(found)).toEqual(expected.slice(0, 1000).map((entry) => entry.uid))
+    expect(uids(index.search(['odd', 'comm']))).toEqual(expected.filter((entry) => entry.uid % 2 === 0).map((entry) => entry.uid))
+  })
+})
