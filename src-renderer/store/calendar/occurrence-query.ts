@@ -20,8 +20,18 @@ export interface ViewOccurrence extends Occurrence {
 
 export const DEFAULT_CALENDAR_COLOR = '#2f6feb'
 
-export function calendarColor(calendar: Pick<CalendarRow, 'color'> | undefined): string {
-  return calendar?.color ?? DEFAULT_CALENDAR_COLOR
+/** Colours for other people's calendars when their server keeps none, so theirs never look like mine. */
+const PEOPLE_COLORS = ['#8250df', '#bf3989', '#1a7f37', '#bc4c00', '#0e7490', '#9a6700']
+
+export function calendarColor(calendar: Pick<CalendarRow, 'color' | 'owner'> | undefined): string {
+  if (calendar?.color) return calendar.color
+  const owner = calendar?.owner
+  if (!owner) return DEFAULT_CALENDAR_COLOR
+  // one colour per person, the same on every start
+  const key = owner.address ?? owner.principalUrl ?? owner.name ?? ''
+  let hash = 0
+  for (const char of key) hash = (hash * 31 + char.charCodeAt(0)) >>> 0
+  return PEOPLE_COLORS[hash % PEOPLE_COLORS.length]!
 }
 
 /** The rows whose occurrences may fall in [from, to). */
