@@ -1,6 +1,7 @@
 // Bundled by test/bench/in-page.ts and evaluated in the app's page (same origin): the store's own
 // write path (applyDelta, threading included) for synthetic batches shaped like the bench folder's
 // headers, timed alone, without IMAP or the app's sync around it. Each call uses a fresh database.
+import type { AccountId } from '../../../src-main/common/domain/account'
 import type { FolderDelta, MessageHeader } from '../../../src-main/common/domain/mail'
 import { applyDelta } from '../../../src-renderer/store/apply-delta'
 import { QuireDatabase } from '../../../src-renderer/store/database'
@@ -39,7 +40,7 @@ function header(i: number): MessageHeader {
 async function timeWrites(count: number, batch: number): Promise<{ batches: number[]; totalMs: number }> {
   const db = new QuireDatabase(`bench-apply-${Math.random().toString(36).slice(2)}`)
   await db.open()
-  const accountId = 'acc'
+  const accountId = 'acc' as AccountId
   const path = 'Bench'
   await db.folders.put({ accountId, path, name: path, delimiter: '/', specialUse: null, selectable: true, syncEnabled: true, syncSinceDays: null } as never)
   const batches: number[] = []
