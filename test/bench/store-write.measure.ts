@@ -4,7 +4,7 @@ import { load, median, record, wanted } from './figures'
 import { timeStoreWritesInPage } from './in-page'
 
 // The renderer's side of initial sync alone: applyDelta (threading, rows, indexes, cursor) of
-// synthetic headers shaped like the bench folder's, in batches of 5000 as backfill writes them,
+// synthetic headers shaped like the bench folder's, in batches of 2000 as backfill writes them (sync-coordinator.ts),
 // into a fresh IndexedDB database in Chromium. No IMAP: what the store costs, apart from main.
 it('store write: 10k headers through applyDelta in Chromium', async ({ skip }) => {
   if (!wanted('mail.store.write')) skip()
@@ -18,7 +18,7 @@ it('store write: 10k headers through applyDelta in Chromium', async ({ skip }) =
     const totals: number[] = []
     const notes: string[] = []
     for (let run = 0; run < runs; run++) {
-      const { batches, totalMs } = await timeStoreWritesInPage(page, 10_000, 5000)
+      const { batches, totalMs } = await timeStoreWritesInPage(page, 10_000, 2000)
       totals.push(totalMs)
       notes.push(`${batches.map((ms) => ms.toFixed(0)).join('+')} ms at ${load()}`)
     }
