@@ -118,7 +118,7 @@ export class QuireDatabase extends Dexie {
         '[accountId+path+unread]',
         // the Flagged view across accounts and folders, newest first
         '[flagged+internalDate]',
-        // a conversation's messages; a message by Message-ID (a reply's parent, a moved message)
+        // a conversation's messages; a message by Message-ID (a reply's parent, a moved message; gone in version 2)
         '[accountId+threadId]',
         '[accountId+messageId]',
         // the subject fallback of threading; both fields are absent on most rows, so both indexes stay small
@@ -133,6 +133,22 @@ export class QuireDatabase extends Dexie {
       // tasks run per account in id order: the accountId index lists them in that order
       tasks: '++id, accountId',
       notices: '++id, accountId, read',
+    })
+    // Version 2: `messages` loses its Message-ID index. Every row carried an entry in it for the one
+    // rare look-up (the original of a sent reply), and each index entry is written during the initial
+    // sync of a whole folder; `messagesById` answers that look-up through `messageIds` instead, which
+    // threading keeps anyway. Rows are unchanged, so there is nothing to rewrite: IndexedDB drops the
+    // index in the version change.
+    this.version(2).stores({
+      messages: [
+        '[accountId+path+uid]',
+        '[accountId+path+internalDate]',
+        '[accountId+path+unread]',
+        '[flagged+internalDate]',
+        '[accountId+threadId]',
+        '[accountId+subjectKey+internalDate]',
+        '[accountId+orphanSubject]',
+      ].join(', '),
     })
   }
 }

@@ -1,6 +1,7 @@
 import { cmp, Dexie, type Collection } from 'dexie'
 import type { AccountId } from '../../src-main/common/domain/account'
 import type { MessageKey, MessageRow, QuireDatabase } from './database'
+import { normaliseMessageId } from './threading'
 
 /**
  * The reads the mail views make, each served by one walk of one index from a known position, so a
@@ -68,4 +69,18 @@ export function unreadCount(db: QuireDatabase, accountId: AccountId, path: strin
 export async function threadMessages(db: QuireDatabase, accountId: AccountId, threadId: string): Promise<MessageRow[]> {
   const rows = await db.messages.where('[accountId+threadId]').equals([accountId, threadId]).toArray()
   return rows.sort((a, b) => (a.date ?? a.internalDate) - (b.date ?? b.internalDate))
+}
+
+/**
+ * The cached copies of one message (one per folder it is in), found by Message-ID: `messageIds`
+ * names the conversation of every Message-ID a cached message has, and the conversation's rows are
+ * read by the thread index. No index of `messages` by Message-ID is kept (database.ts, version 2).
+ */
+export async function messagesById(db: QuireDatabase, accountId: AccountId, messageId: string): Promise<MessageRow[]> {
+  const id = normaliseMessageId(messageId)
+  if (id === null) return []
+  const entry = await db.messageIds.get([accountId, id])
+  if (!entry) return []
+  const rows = await db.messages.where('[accountId+threadId]').equals([accountId, entry.threadId]).toArray()
+  return rows.filter((row) => row.messageId === id)
 }

@@ -53,13 +53,41 @@ export function cachedCount(page: Page, accountId: string, path: string): Promis
   )
 }
 
-/** Polls until the folder holds `expected` headers; returns when it first saw them. */
+/**
+ * Whether the folder's stored cursor says its backfill is done. The cursor commits in the same
+ * transaction as the last batch of headers, so it turns true at the moment the last header is in.
+ * Reading one small row is what the poll does every 100 ms: counting a 100k folder's index entries
+ * that often competed with the sync it was timing.
+ */
+function backfillDone(page: Page, accountId: string, path: string): Promise<boolean> {
+  return page.evaluate(
+    ({ accountId, path }) =>
+      new Promise<boolean>((resolve, reject) => {
+        const open = indexedDB.open('quire')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const db = open.result
+          if (!db.objectStoreNames.contains('cursors')) return (db.close(), resolve(false))
+          const request = db.transaction('cursors').objectStore('cursors').get([accountId, path])
+          request.onsuccess = () => (db.close(), resolve((request.result as { backfillDone?: boolean } | undefined)?.backfillDone === true))
+          request.onerror = () => (db.close(), reject(request.error))
+        }
+      }),
+    { accountId, path },
+  )
+}
+
+/** Polls until the folder holds `expected` headers; returns when it first saw them (the cursor's word, checked by a count). */
 export async function waitForCached(page: Page, accountId: string, path: string, expected: number, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const count = await cachedCount(page, accountId, path).catch(() => 0)
-    if (count >= expected) return performance.now()
-    if (Date.now() > deadline) throw new Error(`only ${count} of ${expected} headers of ${path} were cached after ${timeoutMs} ms`)
+    if (await backfillDone(page, accountId, path).catch(() => false)) {
+      const seen = performance.now()
+      const count = await cachedCount(page, accountId, path)
+      if (count >= expected) return seen
+      throw new Error(`the backfill of ${path} ended with ${count} of ${expected} headers cached`)
+    }
+    if (Date.now() > deadline) throw new Error(`only ${await cachedCount(page, accountId, path).catch(() => 0)} of ${expected} headers of ${path} were cached after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 100))
   }
 }

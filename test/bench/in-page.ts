@@ -2,17 +2,21 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { rolldown } from 'rolldown'
 
-let bundled: Promise<string> | undefined
+const bundled = new Map<string, Promise<string>>()
 
-/** The app's search code as one script (rolldown, which the build uses too). */
-function driverScript(): Promise<string> {
-  bundled ??= (async () => {
-    const bundle = await rolldown({ input: join(import.meta.dirname, 'in-page/search-driver.ts'), platform: 'browser', logLevel: 'silent' })
-    const { output } = await bundle.generate({ format: 'iife' })
-    await bundle.close()
-    return output[0].code
-  })()
-  return bundled
+/** One of the drivers in in-page/, with the app code it imports, as one script (rolldown, which the build uses too). */
+function driverScript(file = 'search-driver.ts'): Promise<string> {
+  let script = bundled.get(file)
+  if (!script) {
+    script = (async () => {
+      const bundle = await rolldown({ input: join(import.meta.dirname, 'in-page', file), platform: 'browser', logLevel: 'silent' })
+      const { output } = await bundle.generate({ format: 'iife' })
+      await bundle.close()
+      return output[0].code
+    })()
+    bundled.set(file, script)
+  }
+  return script
 }
 
 /**
@@ -30,5 +34,15 @@ export async function timeSearchesInPage(page: Page, queries: string[], runs: nu
   return page.evaluate(
     ({ queries, runs }) => (globalThis as unknown as { quireBench: { timeSearches(q: string[], r: number): Promise<SearchTimes> } }).quireBench.timeSearches(queries, runs),
     { queries, runs },
+  )
+}
+
+/** The store's write path alone (applyDelta into a fresh database in the page): each batch's ms for `count` headers. */
+export async function timeStoreWritesInPage(page: Page, count: number, batch: number): Promise<{ batches: number[]; totalMs: number }> {
+  await page.evaluate(await driverScript('apply-driver.ts'))
+  return page.evaluate(
+    ({ count, batch }) =>
+      (globalThis as unknown as { quireApplyBench: { timeWrites(c: number, b: number): Promise<{ batches: number[]; totalMs: number }> } }).quireApplyBench.timeWrites(count, batch),
+    { count, batch },
   )
 }

@@ -27,7 +27,7 @@ const sizes: { label: string; user: TestUserName; count: number; runs: number }[
 ]
 
 beforeAll(() => {
-  for (const size of sizes) if (wantsSync(size.label) || wanted(`mail.resync`)) seedFolder(servers, size.user, FOLDER, size.count)
+  for (const size of sizes) if (wantsSync(size.label) || wanted(`mail.resync`) || wanted(`mail.sync.main-only.${size.label}`)) seedFolder(servers, size.user, FOLDER, size.count)
 })
 
 /** The figures taken in a page that has synced a folder: the sync itself, then (c) opening it, search and memory. */
@@ -69,6 +69,39 @@ describe.each(sizes)('mail sync, $label messages', ({ label, user, count, runs }
     }
     const runsNote = ours.map((ms, i) => `${(ms / raw[i]!).toFixed(2)}× at ${loads[i]}`).join('; ')
     if (wanted(`mail.sync.initial.${label}`)) record({ name: `mail.sync.initial.${label}`, value: median(ours), unit: 'ms', baseline: median(raw), target: 1.3, note: runsNote })
+  })
+
+  it("main's side alone: the app's sync and backfill calls (no store, no page), beside raw imapflow", async ({ skip }) => {
+    if (!wanted(`mail.sync.main-only.${label}`)) skip()
+    // the batch sizes the renderer asks for (sync-coordinator.ts), and the 5000 it asked for before;
+    // each with a fresh service, so each logs in as the raw baseline does; the first round only warms
+    // up (this process's JIT, the server's cache), it was always the slowest whatever its batch size
+    const notes: string[] = []
+    let ours = 0
+    let raw = 0
+    for (const [round, backfillBatch] of [5000, 2000, 1000, 5000].entries()) {
+      const { mail, accountId } = await mailServiceFor(user)
+      try {
+        const baseline = await rawHeaderFetch(servers, user, FOLDER)
+        const started = performance.now()
+        let delta = await Promise.resolve(mail.handlers['mail.sync']({ accountId, path: FOLDER, cursor: null, limit: 500 }, ctx()))
+        let fetched = delta.added.length
+        let cursor = delta.cursor
+        while (!cursor.backfillDone) {
+          delta = await Promise.resolve(mail.handlers['mail.backfill']({ accountId, path: FOLDER, cursor, limit: backfillBatch, since: null }, ctx()))
+          fetched += delta.added.length
+          cursor = delta.cursor
+        }
+        const ms = performance.now() - started
+        expect(fetched).toBe(count)
+        if (round === 0) continue
+        notes.push(`batches of ${backfillBatch}: ${Math.round(ms)} ms = ${(ms / baseline.ms).toFixed(2)}× at ${load()}`)
+        if (backfillBatch === 2000) [ours, raw] = [ms, baseline.ms]
+      } finally {
+        await mail.close()
+      }
+    }
+    record({ name: `mail.sync.main-only.${label}`, value: ours, unit: 'ms', baseline: raw, target: null, note: notes.join('; ') })
   })
 
   it('(b) resync after 100 flag changes and 10 expunges by another client, beside a bare QRESYNC exchange', async ({ skip }) => {

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import type { MailTask } from '../../src-main/common/domain/mail'
 import { markOriginal } from '../../src-renderer/store/compose/mark-original'
+import { messagesById } from '../../src-renderer/store/message-queries'
 import { accountId, header, stopStores, storeOnFakeMain } from './store-fake-main'
 
 afterEach(stopStores)
@@ -19,7 +20,7 @@ describe('after a reply or forward is sent', () => {
     await coordinator.syncFolder(accountId, 'Archive')
     await db.messages.delete([accountId, 'INBOX', 1])
     expect(await markOriginal(db, coordinator.tasks, { kind: 'reply', accountId, path: 'INBOX', uid: 1, messageId: '<orig@example.org>' })).toBe(true)
-    const archived = (await db.messages.where('[accountId+messageId]').equals([accountId, '<orig@example.org>']).toArray())[0]
+    const archived = (await messagesById(db, accountId, '<orig@example.org>'))[0]
     expect(archived).toMatchObject({ path: 'Archive', flags: ['\\Answered'] })
 
     expect(await markOriginal(db, coordinator.tasks, { kind: 'forward', accountId, path: 'INBOX', uid: 2, messageId: '<other@example.org>' })).toBe(true)

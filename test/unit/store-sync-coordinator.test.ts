@@ -117,6 +117,27 @@ describe('sync coordinator', () => {
     expect(await cached(db, 'INBOX')).toEqual([5, 6, 7, 8, 9])
   })
 
+  it('asks for each batch of older mail once, the first while the other folders sync, also with a sync window and a moving clock', async () => {
+    let clock = NOW
+    const { main, db, coordinator } = storeOnFakeMain({ now: () => (clock += 1000) })
+    const inbox = main.folder('INBOX')
+    main.folder('Sent', { specialUse: 'sent' })
+    main.deliver('INBOX', headers(9, { internalDate: NOW - 2 * DAY }))
+    main.deliver('Sent', headers(2))
+    await db.folders.put({ ...inbox.folder, accountId, syncEnabled: true, syncSinceDays: 30 })
+
+    await coordinator.start()
+    await coordinator.idle()
+
+    expect(await cached(db, 'INBOX')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    // 3 newest by sync, then 6 older ones 2 at a time: three batches, each asked for once
+    const inboxBackfills = main.calls.filter((c) => c.name === 'mail.backfill' && (c.input as { path: string }).path === 'INBOX')
+    expect(inboxBackfills.map((c) => (c.input as { cursor: { oldestUid: number } }).cursor.oldestUid)).toEqual([7, 5, 3])
+    // the first one went out before Sent's sync, right after INBOX's own
+    const order = main.calls.map((c) => `${c.name} ${(c.input as { path?: string }).path ?? ''}`)
+    expect(order.indexOf('mail.backfill INBOX')).toBeLessThan(order.indexOf('mail.sync Sent'))
+  })
+
   it('syncs a folder at once when main reports a change, one sync running and one queued for a burst', async () => {
     const { main, db, coordinator } = await syncedInbox(0)
     const before = main.callsOf('mail.sync').length

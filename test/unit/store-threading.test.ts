@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'
 import type { MessageHeader } from '../../src-main/common/domain/mail'
 import { applyDelta } from '../../src-renderer/store/apply-delta'
 import { QuireDatabase, type MessageRow } from '../../src-renderer/store/database'
+import { messagesById } from '../../src-renderer/store/message-queries'
 import { isReplySubject, normaliseSubject } from '../../src-renderer/store/threading'
 import { accountId, header } from './store-fake-main'
 
@@ -29,7 +30,7 @@ async function arrive(db: QuireDatabase, path: string, ...headers: MessageHeader
 }
 
 async function threadOf(db: QuireDatabase, messageId: string): Promise<string> {
-  const [row] = await db.messages.where('[accountId+messageId]').equals([accountId, messageId]).toArray()
+  const [row] = await messagesById(db, accountId, messageId)
   if (!row) throw new Error(`${messageId} is not cached`)
   return row.threadId
 }

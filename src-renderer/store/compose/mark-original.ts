@@ -1,5 +1,6 @@
 import type { QuireDatabase } from '../database'
 import { hasFlag } from '../message-flags'
+import { messagesById } from '../message-queries'
 import type { TaskQueue } from '../task-queue'
 import type { DraftOrigin } from './compose-database'
 
@@ -13,7 +14,7 @@ export const FORWARDED = '$Forwarded'
  * first, since it may have moved since the draft was started. Returns whether a task was queued.
  */
 export async function markOriginal(db: QuireDatabase, tasks: Pick<TaskQueue, 'enqueue'>, origin: DraftOrigin): Promise<boolean> {
-  const byId = origin.messageId ? await db.messages.where('[accountId+messageId]').equals([origin.accountId, origin.messageId]).toArray() : []
+  const byId = origin.messageId ? await messagesById(db, origin.accountId, origin.messageId) : []
   const row = byId.find((r) => r.path === origin.path && r.uid === origin.uid) ?? byId[0] ?? (await db.messages.get([origin.accountId, origin.path, origin.uid]))
   if (!row) return false
   const flag = origin.kind === 'reply' ? ANSWERED : FORWARDED
