@@ -111,6 +111,7 @@ export async function measureCachedFolder(browser: Browser, page: Page, web: Web
 
   if (wanted(`mail.memory.${label}`)) {
     // idle after sync: the folder open, nothing running, 10 s for the page to settle
+    await open(page, folder)
     await page.waitForSelector(firstRowSelector, { timeout: 60_000 })
     await new Promise((r) => setTimeout(r, 10_000))
     const main = rssMb(web.process.pid!)
