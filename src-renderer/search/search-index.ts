@@ -180,6 +180,7 @@ export class SearchIndex {
       for (const id of batch) this.dirty.delete(id)
       await this.reindex(batch.map((id) => JSON.parse(id) as MessageKey))
     }
+    this.memory.pack()
     for (const listener of [...this.flushed]) listener()
   }
 
@@ -224,7 +225,7 @@ export class SearchIndex {
     let after: MessageKey | undefined
     for (;;) {
       const page = await (after ? this.db.entries.where(':id').above(after) : this.db.entries.toCollection()).limit(LOAD_PAGE).toArray()
-      if (page.length === 0) return
+      if (page.length === 0) return this.memory.pack()
       // entries from before dates were kept take theirs from the store
       const undated = page.filter((entry) => entry.date === undefined)
       const store = this.store
