@@ -125,6 +125,9 @@ export async function measureCachedFolder(browser: Browser, page: Page, web: Web
     const mainParts = residentParts(web.process.pid!)
     const rendererParts = pids[0] === undefined ? '' : residentParts(pids[0])
     const mainV8 = await mainHeap(web.process.pid!)
+    // a minute idle: what V8's own idle collections give back (neither process allocates by then)
+    await new Promise((r) => setTimeout(r, 50_000))
+    const minute = { main: rssMb(web.process.pid!), renderer: pids[0] === undefined ? 0 : rssMb(pids[0]), counters: await pageCounters(page) }
     await collectPageGarbage(page)
     await new Promise((r) => setTimeout(r, 1000))
     const afterGc = { renderer: pids[0] === undefined ? 0 : rssMb(pids[0]), counters: await pageCounters(page) }
@@ -133,12 +136,14 @@ export async function measureCachedFolder(browser: Browser, page: Page, web: Web
       [
         `memory, ${label}: main ${main.toFixed(0)} MB (${mainParts}); ${mainV8}`,
         `  renderer ${renderer.toFixed(0)} MB (${rendererParts}); page ${JSON.stringify(counters, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`,
+        `  after a minute idle: main ${minute.main.toFixed(0)} MB, renderer ${minute.renderer.toFixed(0)} MB, JS heap used ${minute.counters.jsHeapUsedMb!.toFixed(1)} of ${minute.counters.jsHeapTotalMb!.toFixed(1)} MB`,
         `  renderer after a forced GC ${afterGc.renderer.toFixed(0)} MB, JS heap used ${afterGc.counters.jsHeapUsedMb!.toFixed(1)} MB; an empty page's renderer ${empty.toFixed(0)} MB`,
       ].join('\n'),
     )
     record({ name: `mail.memory.${label}.main-rss`, value: main, unit: 'MB', baseline: null, target: null, note: `${note}; web-mode server process; ${mainParts}` })
     record({ name: `mail.memory.${label}.renderer-rss`, value: renderer, unit: 'MB', baseline: empty, target: null, note: `${note}; ${counted}; baseline: an empty page's renderer in the same browser; page JS heap ${heap.toFixed(1)} MB, ${counters.nodes} DOM nodes; ${rendererParts}; other renderers ${others.map((mb) => mb.toFixed(0)).join(' + ') || 'none'} MB not counted` })
-    record({ name: `mail.memory.${label}.total-rss`, value: main + renderer, unit: 'MB', baseline: null, target: label === '100k' ? 300 : null, note })
+    record({ name: `mail.memory.${label}.total-rss`, value: main + renderer, unit: 'MB', baseline: null, target: label === '100k' ? 300 : null, note: `${note}; ${main.toFixed(0)} + ${renderer.toFixed(0)}` })
+    record({ name: `mail.memory.${label}.total-rss.idle-60s`, value: minute.main + minute.renderer, unit: 'MB', baseline: null, target: null, note: `${note}; the same a minute after sync: ${minute.main.toFixed(0)} + ${minute.renderer.toFixed(0)}` })
   }
   if (wanted(`mail.search.two-term.${label}`)) {
     const { loadMs, times } = await timeSearchesInPage(page, SEARCHES, 3)
