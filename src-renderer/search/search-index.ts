@@ -162,9 +162,13 @@ export class SearchIndex {
   }
 
   private async flush(): Promise<void> {
+    // a dropped range is not applied blindly: its entries are checked against the store like any
+    // noted message. A folder's reset deletes its range and writes its messages in one transaction,
+    // and a flush already running may index those messages before it sees the range; dropping the
+    // range afterwards would lose them from search (the store holds them, nothing notes them again).
     for (const [lower, upper] of this.droppedRanges.splice(0)) {
-      await this.db.entries.where('[accountId+path+uid]').between(lower, upper, true, true).delete()
-      this.memory.removeRange(lower, upper)
+      for (const key of await this.db.entries.where('[accountId+path+uid]').between(lower, upper, true, true).primaryKeys()) this.dirty.add(idOf(key))
+      this.memory.forEachInRange(lower, upper, (key) => this.dirty.add(idOf(key)))
     }
     while (this.dirty.size > 0) {
       // a backfill started again: the rest waits for it to pause

@@ -207,14 +207,21 @@ export class WordPostings {
     this.lists.pack()
   }
 
-  /** Forgets every message whose key lies in [lower, upper] (a folder or account left the cache). */
-  removeRange(lower: unknown, upper: unknown): void {
+  /** Calls `visit` with the key of every indexed message whose key lies in [lower, upper]. */
+  forEachInRange(lower: unknown, upper: unknown, visit: (key: MessageKey) => void): void {
     this.folders.forEach(([accountId, path], folder) => {
       for (const uid of [...this.docOf[folder]!.keys()]) {
-        const key = [accountId, path, uid]
-        if (cmp(key, lower) >= 0 && cmp(key, upper) <= 0) this.remove(key as MessageKey)
+        const key = [accountId, path, uid] as MessageKey
+        if (cmp(key, lower) >= 0 && cmp(key, upper) <= 0) visit(key)
       }
     })
+  }
+
+  /** Forgets every message whose key lies in [lower, upper] (a folder or account left the cache). */
+  removeRange(lower: unknown, upper: unknown): void {
+    const keys: MessageKey[] = []
+    this.forEachInRange(lower, upper, (key) => keys.push(key))
+    for (const key of keys) this.remove(key)
   }
 
   /** Word ids of every indexed word starting with `prefix`: one binary search in the sorted vocabulary. */
