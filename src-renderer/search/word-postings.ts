@@ -34,7 +34,8 @@ class PostingLists {
   /** per word: how many numbers it has, packed and pending */
   private counts = new Uint32Array(0)
   private words = 0
-  private readonly pending = new Map<number, number[]>()
+  /** per word id, the numbers not packed yet */
+  private pending: (number[] | undefined)[] = []
   private pendingCount = 0
 
   /** Adds a word with no numbers yet; returns its id. */
@@ -50,9 +51,9 @@ class PostingLists {
 
   /** Appends a message number to a word's list (numbers only ever grow). */
   push(word: number, doc: number): void {
-    let tail = this.pending.get(word)
-    if (!tail) this.pending.set(word, (tail = []))
-    tail.push(doc)
+    const tail = this.pending[word]
+    if (tail) tail.push(doc)
+    else this.pending[word] = [doc]
     this.counts[word]!++
     if (++this.pendingCount >= PACK_AFTER) this.pack()
   }
@@ -65,7 +66,7 @@ class PostingLists {
   pack(): void {
     if (this.pendingCount === 0) return
     let extra = 0
-    for (const tail of this.pending.values()) extra += tail.length * 5
+    for (const tail of this.pending) if (tail) extra += tail.length * 5
     const arena = new Uint8Array(Math.ceil((this.arenaLength + extra) * 1.1))
     let at = 0
     for (let word = 0; word < this.words; word++) {
@@ -74,7 +75,7 @@ class PostingLists {
       arena.set(this.arena.subarray(from, from + length), at)
       this.start[word] = at
       at += length
-      const tail = this.pending.get(word)
+      const tail = this.pending[word]
       if (!tail) continue
       let previous = this.last[word]!
       for (const doc of tail) {
@@ -91,7 +92,7 @@ class PostingLists {
     }
     this.arena = at < arena.length * 0.9 ? arena.slice(0, at) : arena
     this.arenaLength = at
-    this.pending.clear()
+    this.pending = []
     this.pendingCount = 0
   }
 
@@ -112,7 +113,7 @@ class PostingLists {
       doc += gap
       visit(doc)
     }
-    const tail = this.pending.get(word)
+    const tail = this.pending[word]
     if (tail) for (const doc of tail) visit(doc)
   }
 }
