@@ -203,9 +203,15 @@ export class WordPostings {
     this.live--
   }
 
-  /** Packs the word lists written since the last packing (call once a batch of writes is done: idle memory is the packed form). */
+  /**
+   * Packs the word lists written since the last packing and readies the sorted vocabulary and the
+   * newest-first order: call once a batch of writes is done, so idle memory is the packed form and
+   * the next keystroke's search does not pay for sorting.
+   */
   pack(): void {
     this.lists.pack()
+    this.sortedWords()
+    this.newestOrder()
   }
 
   /** Calls `visit` with the key of every indexed message whose key lies in [lower, upper]. */
@@ -226,14 +232,28 @@ export class WordPostings {
   }
 
   /** Word ids of every indexed word starting with `prefix`: one binary search in the sorted vocabulary. */
+  /**
+   * Word ids in code-unit order of their words. Ids are given in order of arrival, so the words
+   * added since the last call are the ids from the old length on: those alone are sorted, then
+   * merged in (a new mail's few new words cost a pass over the vocabulary, not a sort of it).
+   */
+  private sortedWords(): Int32Array {
+    const words = this.words
+    const old = this.sorted
+    if (old.length === words.length) return old
+    const order = (a: number, b: number) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0)
+    const added = Int32Array.from({ length: words.length - old.length }, (_, i) => old.length + i).sort(order)
+    const merged = new Int32Array(words.length)
+    let i = 0
+    let j = 0
+    for (let at = 0; at < merged.length; at++) merged[at] = j >= added.length || (i < old.length && words[old[i]!]! <= words[added[j]!]!) ? old[i++]! : added[j++]!
+    this.sorted = merged
+    return merged
+  }
+
   private wordsStartingWith(prefix: string): number[] {
     const words = this.words
-    if (this.sorted.length !== words.length) {
-      const ids = Array.from(words.keys())
-      ids.sort((a, b) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0))
-      this.sorted = Int32Array.from(ids)
-    }
-    const sorted = this.sorted
+    const sorted = this.sortedWords()
     let lo = 0
     let hi = sorted.length
     while (lo < hi) {
