@@ -1,4 +1,5 @@
 import type { ImapFlow } from 'imapflow'
+import { IdleCollection } from './idle-collection'
 import { QuireError } from '../common/contract'
 import type { Account, AccountId } from '../common/domain/account'
 import type { AccountAccess } from '../accounts/account-access'
@@ -88,15 +89,26 @@ export function createMailService(
     },
   })
 
+  // the garbage of a large sync is collected once syncing pauses (see IdleCollection)
+  const idle = new IdleCollection()
+  const synced = <T extends { added: readonly unknown[] }>(delta: T): T => {
+    idle.noteSynced(delta.added.length)
+    return delta
+  }
+
   const handlers: MailHandlers = {
     'mail.folders': ({ accountId }, { signal }) => sessionOf(accountId).folders(signal),
     'mail.sync': ({ accountId, path, cursor, limit }, { signal }) =>
-      sessionOf(accountId).withFolder(path, signal, qresyncParametersOf(cursor), (client, folder) =>
-        // RFC 3501 §2.3.1.1: another UIDVALIDITY means every cached UID is meaningless
-        cursor && cursor.uidValidity === folder.uidValidity ? syncFolder(client, folder, cursor, limit) : initialSync(client, folder, limit),
-      ),
+      sessionOf(accountId)
+        .withFolder(path, signal, qresyncParametersOf(cursor), (client, folder) =>
+          // RFC 3501 §2.3.1.1: another UIDVALIDITY means every cached UID is meaningless
+          cursor && cursor.uidValidity === folder.uidValidity ? syncFolder(client, folder, cursor, limit) : initialSync(client, folder, limit),
+        )
+        .then(synced),
     'mail.backfill': ({ accountId, path, cursor, limit, since }, { signal }) =>
-      sessionOf(accountId).withFolder(path, signal, null, (client, folder) => backfillFolder(client, folder, cursor, limit, since)),
+      sessionOf(accountId)
+        .withFolder(path, signal, null, (client, folder) => backfillFolder(client, folder, cursor, limit, since))
+        .then(synced),
     'mail.body': ({ accountId, path, uid }, { signal }) =>
       sessionOf(accountId).withFolder(path, signal, null, (client) => fetchMessageBody(client, uid, { maxInlineImageBytes: options.maxInlineImageBytes }, smime)),
     'mail.attachment': ({ accountId, path, uid, partId }, { signal }) =>
@@ -123,6 +135,7 @@ export function createMailService(
     changed: (accountId, path) => events.changed({ accountId, path, reason: 'exists' }),
     async close() {
       closed = true
+      idle.close()
       stopFollowing()
       stopWatching()
       const all = [...sessions.values()]

@@ -56,7 +56,9 @@ async function folderDated(db: QuireDatabase, accountId: AccountId, path: string
     const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
     keys.forEach((key, i) => {
       const date = (indexKeys[i] as unknown as [AccountId, string, number])[2]
-      if (date !== upper || !atUpper.has(key[2])) listed.push({ key, date })
+      // the key rebuilt on the folder's own strings: IndexedDB hands out a fresh copy of the
+      // account id and path with every key, which 100k listed keys would otherwise hold
+      if (date !== upper || !atUpper.has(key[2])) listed.push({ key: [accountId, path, key[2]], date })
     })
     if (keys.length < limit) return listed
     const last = listed.at(-1)!.date
@@ -129,7 +131,7 @@ export function keyId(key: MessageKey): string {
 async function folderNewest(db: QuireDatabase, accountId: AccountId, path: string, limit: number): Promise<DatedKey[]> {
   const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, Dexie.maxKey]).reverse().limit(limit)
   const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
-  return keys.map((key, i) => ({ key, date: (indexKeys[i] as unknown as [AccountId, string, number])[2] }))
+  return keys.map((key, i) => ({ key: [accountId, path, key[2]], date: (indexKeys[i] as unknown as [AccountId, string, number])[2] }))
 }
 
 /**

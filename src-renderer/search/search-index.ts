@@ -162,9 +162,13 @@ export class SearchIndex {
   }
 
   private async flush(): Promise<void> {
+    // a dropped range is not applied blindly: its entries are checked against the store like any
+    // noted message. A folder's reset deletes its range and writes its messages in one transaction,
+    // and a flush already running may index those messages before it sees the range; dropping the
+    // range afterwards would lose them from search (the store holds them, nothing notes them again).
     for (const [lower, upper] of this.droppedRanges.splice(0)) {
-      await this.db.entries.where('[accountId+path+uid]').between(lower, upper, true, true).delete()
-      this.memory.removeRange(lower, upper)
+      for (const key of await this.db.entries.where('[accountId+path+uid]').between(lower, upper, true, true).primaryKeys()) this.dirty.add(idOf(key))
+      this.memory.forEachInRange(lower, upper, (key) => this.dirty.add(idOf(key)))
     }
     while (this.dirty.size > 0) {
       // a backfill started again: the rest waits for it to pause
@@ -180,6 +184,7 @@ export class SearchIndex {
       for (const id of batch) this.dirty.delete(id)
       await this.reindex(batch.map((id) => JSON.parse(id) as MessageKey))
     }
+    this.memory.pack()
     for (const listener of [...this.flushed]) listener()
   }
 
@@ -224,7 +229,7 @@ export class SearchIndex {
     let after: MessageKey | undefined
     for (;;) {
       const page = await (after ? this.db.entries.where(':id').above(after) : this.db.entries.toCollection()).limit(LOAD_PAGE).toArray()
-      if (page.length === 0) return
+      if (page.length === 0) return this.memory.pack()
       // entries from before dates were kept take theirs from the store
       const undated = page.filter((entry) => entry.date === undefined)
       const store = this.store

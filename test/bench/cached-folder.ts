@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import type { WebMode } from '../e2e/web-mode'
 import { median, percentile, record, wanted } from './figures'
 import { timeSearchesInPage } from './in-page'
+import { collectPageGarbage, emptyPageRendererMb, mainHeap, pageCounters, rendererPids, residentParts, rssMb } from './memory-detail'
 
 /** How many messages the page's full-text index holds (raw IndexedDB: the index lives in the app's module scope). */
 export function indexedCount(page: Page): Promise<number> {
@@ -29,31 +29,6 @@ async function waitForIndexed(page: Page, expected: number, timeoutMs: number): 
     if (count >= expected) return
     if (Date.now() > deadline) throw new Error(`only ${count} of ${expected} messages were in the search index after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 250))
-  }
-}
-
-/** Resident set size of a process in MB, from /proc (VmRSS: every page it has in memory, shared ones included). */
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)
-  if (!line) throw new Error(`no VmRSS for process ${pid}`)
-  return Number(line[1]) / 1024
-}
-
-/**
- * The browser's renderer processes as Chromium itself lists them (CDP SystemInfo.getProcessInfo),
- * busiest first: the page's, which did the sync, has used by far the most CPU; the others are
- * Chromium's spare renderer and the like.
- */
-async function rendererPids(browser: Browser): Promise<number[]> {
-  const session = await browser.newBrowserCDPSession()
-  try {
-    const { processInfo } = (await session.send('SystemInfo.getProcessInfo' as never)) as { processInfo: { type: string; id: number; cpuTime: number }[] }
-    return processInfo
-      .filter((p) => p.type === 'renderer')
-      .sort((a, b) => b.cpuTime - a.cpuTime)
-      .map((p) => p.id)
-  } finally {
-    await session.detach()
   }
 }
 
@@ -136,16 +111,39 @@ export async function measureCachedFolder(browser: Browser, page: Page, web: Web
 
   if (wanted(`mail.memory.${label}`)) {
     // idle after sync: the folder open, nothing running, 10 s for the page to settle
+    await open(page, folder)
     await page.waitForSelector(firstRowSelector, { timeout: 60_000 })
     await new Promise((r) => setTimeout(r, 10_000))
     const main = rssMb(web.process.pid!)
-    const [page0, ...others] = (await rendererPids(browser)).map(rssMb)
+    const pids = await rendererPids(browser)
+    const [page0, ...others] = pids.map(rssMb)
     const renderer = page0 ?? 0
-    const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0)
+    const counters = await pageCounters(page)
+    const heap = counters.jsHeapUsedMb!
     const counted = `VmRSS from /proc; the page's renderer is the busiest by CPU time (SystemInfo.getProcessInfo)`
-    record({ name: `mail.memory.${label}.main-rss`, value: main, unit: 'MB', baseline: null, target: null, note: `${note}; web-mode server process` })
-    record({ name: `mail.memory.${label}.renderer-rss`, value: renderer, unit: 'MB', baseline: null, target: null, note: `${note}; ${counted}; page JS heap ${(heap / 2 ** 20).toFixed(1)} MB; other renderers ${others.map((mb) => mb.toFixed(0)).join(' + ') || 'none'} MB not counted` })
-    record({ name: `mail.memory.${label}.total-rss`, value: main + renderer, unit: 'MB', baseline: null, target: label === '100k' ? 300 : null, note })
+    // what the resident pages are, and what a forced collection would give back (diagnosis: not the figure)
+    const mainParts = residentParts(web.process.pid!)
+    const rendererParts = pids[0] === undefined ? '' : residentParts(pids[0])
+    const mainV8 = await mainHeap(web.process.pid!)
+    // a minute idle: what V8's own idle collections give back (neither process allocates by then)
+    await new Promise((r) => setTimeout(r, 50_000))
+    const minute = { main: rssMb(web.process.pid!), renderer: pids[0] === undefined ? 0 : rssMb(pids[0]), counters: await pageCounters(page) }
+    await collectPageGarbage(page)
+    await new Promise((r) => setTimeout(r, 1000))
+    const afterGc = { renderer: pids[0] === undefined ? 0 : rssMb(pids[0]), counters: await pageCounters(page) }
+    const empty = await emptyPageRendererMb(browser)
+    console.log(
+      [
+        `memory, ${label}: main ${main.toFixed(0)} MB (${mainParts}); ${mainV8}`,
+        `  renderer ${renderer.toFixed(0)} MB (${rendererParts}); page ${JSON.stringify(counters, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`,
+        `  after a minute idle: main ${minute.main.toFixed(0)} MB, renderer ${minute.renderer.toFixed(0)} MB, JS heap used ${minute.counters.jsHeapUsedMb!.toFixed(1)} of ${minute.counters.jsHeapTotalMb!.toFixed(1)} MB`,
+        `  renderer after a forced GC ${afterGc.renderer.toFixed(0)} MB, JS heap used ${afterGc.counters.jsHeapUsedMb!.toFixed(1)} MB; an empty page's renderer ${empty.toFixed(0)} MB`,
+      ].join('\n'),
+    )
+    record({ name: `mail.memory.${label}.main-rss`, value: main, unit: 'MB', baseline: null, target: null, note: `${note}; web-mode server process; ${mainParts}` })
+    record({ name: `mail.memory.${label}.renderer-rss`, value: renderer, unit: 'MB', baseline: empty, target: null, note: `${note}; ${counted}; baseline: an empty page's renderer in the same browser; page JS heap ${heap.toFixed(1)} MB, ${counters.nodes} DOM nodes; ${rendererParts}; other renderers ${others.map((mb) => mb.toFixed(0)).join(' + ') || 'none'} MB not counted` })
+    record({ name: `mail.memory.${label}.total-rss`, value: main + renderer, unit: 'MB', baseline: null, target: label === '100k' ? 300 : null, note: `${note}; ${main.toFixed(0)} + ${renderer.toFixed(0)}` })
+    record({ name: `mail.memory.${label}.total-rss.idle-60s`, value: minute.main + minute.renderer, unit: 'MB', baseline: null, target: null, note: `${note}; the same a minute after sync: ${minute.main.toFixed(0)} + ${minute.renderer.toFixed(0)}` })
   }
   if (wanted(`mail.search.two-term.${label}`)) {
     const { loadMs, times } = await timeSearchesInPage(page, SEARCHES, 3)

@@ -47,7 +47,8 @@ describe.each(sizes)('mail sync, $label messages', ({ label, user, count, runs }
         raw.push(baseline.ms)
 
         // a fresh web mode (its own port, so its own IndexedDB) with the account added before the page opens
-        const web = await startWebMode({ env: { NODE_EXTRA_CA_CERTS: servers.caCertPath } })
+        // QUIRE_BENCH_INSPECT_MAIN: main's V8 heap is read through its inspector for the memory detail (diagnosis)
+        const web = await startWebMode({ env: { NODE_EXTRA_CA_CERTS: servers.caCertPath, ...(process.env.QUIRE_BENCH_INSPECT_MAIN ? { NODE_OPTIONS: '--inspect=127.0.0.1:0' } : {}) } })
         try {
           const client = await mainClient(web.url)
           const account = await client.call('accounts.add', { settings: accountFor(servers, user), password: servers.users[user].password })

@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto'
+import { Dexie } from 'dexie'
 import type { MessageKey } from '../../src-renderer/store/database'
 import { parseQuery } from '../../src-renderer/search/query'
 import { runSearch } from '../../src-renderer/search/run-search'
@@ -89,5 +90,34 @@ describe('the local search index', () => {
     await index.settled()
     expect(await index.db.entries.count()).toBe(await db.messages.count())
     expect(await index.db.entries.get(stale)).toBeUndefined()
+  })
+
+  it('keeps the messages a folder reset wrote while a flush was running', async () => {
+    const { db, index, search, main, coordinator } = await indexedStore()
+    const archiveRange = (): [MessageKey, MessageKey] => [
+      [accountId, 'Archive', Dexie.minKey as never],
+      [accountId, 'Archive', Dexie.maxKey as never],
+    ]
+    const archived = await db.messages.where('[accountId+path+uid]').between(...archiveRange()).toArray()
+    const reindex = index.reindex.bind(index)
+    let reset = false
+    vi.spyOn(index, 'reindex').mockImplementation(async (keys) => {
+      if (!reset) {
+        reset = true
+        // while the flush works on its first batch: the folder reset, its range deleted and its
+        // messages written again in one transaction (a new UIDVALIDITY, or a first sync)
+        await db.transaction('rw', db.messages, async () => {
+          await db.messages.where('[accountId+path+uid]').between(...archiveRange()).delete()
+          await db.messages.bulkPut(archived)
+        })
+      }
+      return reindex(keys)
+    })
+    main.deliver('INBOX', [header({ subject: 'Quarterly planning' })])
+    await coordinator.syncFolder(accountId, 'INBOX')
+    await index.settled()
+    expect(reset).toBe(true)
+    expect(await search('old invoice')).toEqual(['Old invoice'])
+    expect(await search('quarterly')).toEqual(['Quarterly planning'])
   })
 })

@@ -51,4 +51,45 @@ describe('the in-memory word index', () => {
     expect(uids(found)).toEqual(expected.slice(0, 1000).map((entry) => entry.uid))
     expect(uids(index.search(['odd', 'comm']))).toEqual(expected.filter((entry) => entry.uid % 2 === 0).map((entry) => entry.uid))
   })
+
+  it('answers the same from packed lists, pending ones and both, with gaps of several bytes', () => {
+    const index = new WordPostings()
+    // "rare" every 20,000th message (gaps of three varint bytes), "some" every 150th (two), "all" in each (one)
+    const wordsOf = (i: number) => ['all', ...(i % 150 === 0 ? ['some'] : []), ...(i % 20_000 === 0 ? ['rare'] : [])]
+    for (let i = 0; i < 30_000; i++) {
+      index.set(key(a, 'INBOX', i + 1), i * 1000, wordsOf(i))
+      if (i === 12_345) index.pack()
+    }
+    const expected = (keep: (i: number) => boolean) =>
+      Array.from({ length: 30_000 }, (_, i) => i)
+        .filter(keep)
+        .reverse()
+        .map((i) => i + 1)
+    // half packed, half pending
+    expect(uids(index.search(['rare']))).toEqual(expected((i) => i % 20_000 === 0))
+    expect(uids(index.search(['some', 'al']))).toEqual(expected((i) => i % 150 === 0))
+    expect(uids(index.search(['all'], 50))).toEqual(expected(() => true).slice(0, 50))
+    index.pack()
+    expect(uids(index.search(['rare']))).toEqual(expected((i) => i % 20_000 === 0))
+    expect(uids(index.search(['some', 'all']))).toEqual(expected((i) => i % 150 === 0))
+    // re-indexed after packing: the old number is gone, the new one pending
+    index.set(key(a, 'INBOX', 1), 10 ** 12, ['all'])
+    expect(uids(index.search(['rare']))).toEqual([20_001])
+    expect(uids(index.search(['all'], 2))).toEqual([1, 30_000])
+  })
+
+  it('finds by prefix among words added in several rounds (the sorted vocabulary merges new words in)', () => {
+    const index = new WordPostings()
+    index.set(key(a, 'INBOX', 1), 1000, ['mango', 'apple'])
+    expect(uids(index.search(['ap']))).toEqual([1])
+    index.set(key(a, 'INBOX', 2), 2000, ['apricot', 'zebra', 'banana'])
+    index.pack()
+    index.set(key(a, 'INBOX', 3), 3000, ['apex', 'aardvark', 'mangrove'])
+    expect(uids(index.search(['ap']))).toEqual([3, 2, 1])
+    expect(uids(index.search(['man']))).toEqual([3, 1])
+    expect(uids(index.search(['a']))).toEqual([3, 2, 1])
+    expect(uids(index.search(['aa']))).toEqual([3])
+    expect(uids(index.search(['z']))).toEqual([2])
+    expect(uids(index.search(['b', 'z']))).toEqual([2])
+  })
 })

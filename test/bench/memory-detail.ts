@@ -1,0 +1,136 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { WebSocket } from 'ws'
+
+/** Resident set size of a process in MB, from /proc (VmRSS: every page it has in memory, shared ones included). */
+export function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)
+  if (!line) throw new Error(`no VmRSS for process ${pid}`)
+  return Number(line[1]) / 1024
+}
+
+/** What a process's resident pages are (MB): anonymous (heaps), file-backed (code, mapped files), shared memory. */
+export function residentParts(pid: number): string {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+  const mb = (field: string) => Number(text.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0) / 1024
+  return `anonymous ${mb('Anonymous').toFixed(0)}, file-backed and shared ${(mb('Rss') - mb('Anonymous')).toFixed(0)}`
+}
+
+/**
+ * The browser's renderer processes as Chromium itself lists them (CDP SystemInfo.getProcessInfo),
+ * busiest first: the page's, which did the sync, has used by far the most CPU; the others are
+ * Chromium's spare renderer and the like.
+ */
+export async function rendererPids(browser: Browser): Promise<number[]> {
+  const session = await browser.newBrowserCDPSession()
+  try {
+    const { processInfo } = (await session.send('SystemInfo.getProcessInfo' as never)) as { processInfo: { type: string; id: number; cpuTime: number }[] }
+    return processInfo
+      .filter((p) => p.type === 'renderer')
+      .sort((a, b) => b.cpuTime - a.cpuTime)
+      .map((p) => p.id)
+  } finally {
+    await session.detach()
+  }
+}
+
+/** The page's own view of its memory (CDP): JS heap, DOM nodes and documents, listeners. */
+export async function pageCounters(page: Page): Promise<Record<string, number>> {
+  const session = await page.context().newCDPSession(page)
+  try {
+    await session.send('Performance.enable')
+    const { metrics } = await session.send('Performance.getMetrics')
+    const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0
+    return {
+      jsHeapUsedMb: get('JSHeapUsedSize') / 2 ** 20,
+      jsHeapTotalMb: get('JSHeapTotalSize') / 2 ** 20,
+      nodes: get('Nodes'),
+      documents: get('Documents'),
+      listeners: get('JSEventListeners'),
+    }
+  } finally {
+    await session.detach()
+  }
+}
+
+/** Forces a full garbage collection in the page (diagnosis only: the figure is taken without it). */
+export async function collectPageGarbage(page: Page): Promise<void> {
+  const session = await page.context().newCDPSession(page)
+  try {
+    await session.send('HeapProfiler.collectGarbage')
+  } finally {
+    await session.detach()
+  }
+}
+
+/**
+ * The resident size of a renderer showing an empty page in the same browser: Chromium's own floor
+ * for one page, the baseline beside the app's renderer.
+ */
+export async function emptyPageRendererMb(browser: Browser): Promise<number> {
+  const before = new Set(await rendererPids(browser))
+  const page = await browser.newPage()
+  try {
+    await page.goto('data:text/html,<title>empty</title><p>empty</p>')
+    await new Promise((r) => setTimeout(r, 2000))
+    const fresh = (await rendererPids(browser)).filter((pid) => !before.has(pid))
+    // Chromium may hand the page its spare renderer: then the busiest new one, else the least busy known
+    const pid = fresh[0] ?? (await rendererPids(browser)).at(-1)
+    return pid === undefined ? 0 : rssMb(pid)
+  } finally {
+    await page.close()
+  }
+}
+
+/**
+ * Main's V8 view of itself, through the inspector the web mode was started with
+ * (`--inspect=127.0.0.1:0`, only when QUIRE_BENCH_INSPECT_MAIN is set): process.memoryUsage() as is,
+ * then after a full collection, with the RSS after it. Diagnosis, not a figure.
+ */
+export async function mainHeap(pid: number): Promise<string> {
+  const listening = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(`pid=${pid},`))
+  const targets: string[] = []
+  for (const line of listening) {
+    const port = line.match(/127\.0\.0\.1:(\d+)/)?.[1]
+    if (!port) continue
+    const list = (await fetch(`http://127.0.0.1:${port}/json/list`)
+      .then((r) => r.json())
+      .catch(() => null)) as { webSocketDebuggerUrl: string }[] | null
+    if (list?.[0]) targets.push(list[0].webSocketDebuggerUrl)
+  }
+  if (!targets[0]) return 'main: no inspector (set QUIRE_BENCH_INSPECT_MAIN)'
+  const ws = new WebSocket(targets[0])
+  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)))
+  let id = 0
+  const send = (method: string, params: object = {}) =>
+    new Promise<{ result?: { result?: { value?: unknown } } }>((resolve) => {
+      const mine = ++id
+      const onMessage = (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as { id?: number }
+        if (message.id !== mine) return
+        ws.off('message', onMessage)
+        resolve(message as never)
+      }
+      ws.on('message', onMessage)
+      ws.send(JSON.stringify({ id: mine, method, params }))
+    })
+  const usage = async () => {
+    const reply = await send('Runtime.evaluate', {
+      expression: `JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20)])))`,
+      returnByValue: true,
+    })
+    return String(reply.result?.result?.value)
+  }
+  try {
+    const before = await usage()
+    await send('HeapProfiler.collectGarbage')
+    await new Promise((r) => setTimeout(r, 1000))
+    const after = await usage()
+    return `main memoryUsage MB: ${before}; after a full GC: ${after}`
+  } finally {
+    ws.close()
+  }
+}
