@@ -29,6 +29,11 @@ export class ServersScriptError extends Error {
   get portsBusy(): boolean {
     return this.exitStatus === PORTS_BUSY
   }
+
+  /** A port was free when checked but taken by the time a server bound it (its log says so). */
+  get portTakenAtBind(): boolean {
+    return /address already in use|EADDRINUSE/i.test(this.output)
+  }
 }
 
 /** Starts every server in a fresh DIR (see servers.sh); PORT_BASE defaults to 20000. */
