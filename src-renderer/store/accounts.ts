@@ -7,7 +7,7 @@ import { accountRange, type QuireDatabase } from './database'
  * Returns which accounts arrived and which left.
  */
 export async function mirrorAccounts(db: QuireDatabase, accounts: readonly Account[]): Promise<{ added: AccountId[]; removed: AccountId[] }> {
-  return db.transaction('rw', [db.accounts, db.folders, db.messages, db.messageIds, db.bodies, db.cursors, db.tasks, db.notices], async () => {
+  return db.transaction('rw', [db.accounts, db.folders, db.messages, db.messageIdFilters, db.bodies, db.cursors, db.tasks, db.notices], async () => {
     const before = new Set(await db.accounts.toCollection().primaryKeys())
     const current = new Set(accounts.map((account) => account.id))
     const removed = [...before].filter((id) => !current.has(id))
@@ -15,7 +15,7 @@ export async function mirrorAccounts(db: QuireDatabase, accounts: readonly Accou
       const [lo, hi] = accountRange(accountId)
       await db.messages.where('[accountId+path+uid]').between(lo, hi).delete()
       await db.bodies.where('[accountId+path+uid]').between(lo, hi).delete()
-      await db.messageIds.where('[accountId+messageId]').between(lo, hi).delete()
+      await db.messageIdFilters.delete(accountId)
       await db.cursors.where('[accountId+path]').between(lo, hi).delete()
       await db.folders.where('[accountId+path]').between(lo, hi).delete()
       await db.tasks.where('accountId').equals(accountId).delete()

@@ -29,7 +29,7 @@ export function messageRow(accountId: AccountId, path: string, header: MessageHe
 export async function applyDelta(db: QuireDatabase, accountId: AccountId, path: string, delta: FolderDelta): Promise<boolean> {
   const [lo, hi] = folderRange(accountId, path)
   const inFolder = (uids: Iterable<number>): MessageKey[] => Array.from(uids, (uid) => [accountId, path, uid])
-  return db.transaction('rw', [db.folders, db.messages, db.messageIds, db.bodies, db.cursors, db.tasks], async () => {
+  return db.transaction('rw', [db.folders, db.messages, db.messageIdFilters, db.bodies, db.cursors, db.tasks], async () => {
     const folder = await db.folders.get([accountId, path])
     if (!folder?.syncEnabled) return false
     const stored = await db.cursors.get([accountId, path])

@@ -1,6 +1,7 @@
 import { Dexie, type Table } from 'dexie'
 import type { Account, AccountId } from '../../src-main/common/domain/account'
 import type { Folder, FolderCursor, MailTask, MessageBody, MessageHeader } from '../../src-main/common/domain/mail'
+import type { MessageIdFilterRow } from './message-id-filter'
 import type { Revert } from './optimistic-change'
 
 /**
@@ -70,13 +71,6 @@ export interface NoticeRow {
   read: Bit
 }
 
-/** A Message-ID that a cached message has or names in References/In-Reply-To, and the thread it belongs to. */
-export interface MessageIdRow {
-  accountId: AccountId
-  messageId: string
-  threadId: string
-}
-
 export type FolderKey = [AccountId, string]
 export type MessageKey = [AccountId, string, number]
 
@@ -96,7 +90,7 @@ export class QuireDatabase extends Dexie {
   declare readonly messages: Table<MessageRow, MessageKey>
   declare readonly bodies: Table<BodyRow, MessageKey>
   declare readonly cursors: Table<CursorRow, FolderKey>
-  declare readonly messageIds: Table<MessageIdRow, [AccountId, string]>
+  declare readonly messageIdFilters: Table<MessageIdFilterRow, AccountId>
   declare readonly tasks: Table<TaskRow, number>
   declare readonly notices: Table<NoticeRow, number>
 
@@ -149,6 +143,29 @@ export class QuireDatabase extends Dexie {
         '[accountId+subjectKey+internalDate]',
         '[accountId+orphanSubject]',
       ].join(', '),
+    })
+    // Version 3: threading finds related messages through two indexes of `messages` (its Message-ID,
+    // and each id its References name) instead of a `messageIds` row per Message-ID. An index entry
+    // costs a fraction of a row: the initial sync wrote as many `messageIds` rows as messages, and
+    // looked every one of a batch's ids up. Now a Bloom filter per account (message-id-filter.ts)
+    // says which ids may be cached, and only those are looked up. The indexes are not scoped by
+    // account (IndexedDB has no multi-entry compound index); readers filter by accountId. Existing
+    // rows get both index entries in the version change; each account's filter is built from its
+    // rows the first time it is needed.
+    this.version(3).stores({
+      messages: [
+        '[accountId+path+uid]',
+        '[accountId+path+internalDate]',
+        '[accountId+path+unread]',
+        '[flagged+internalDate]',
+        '[accountId+threadId]',
+        '[accountId+subjectKey+internalDate]',
+        '[accountId+orphanSubject]',
+        'messageId',
+        '*references',
+      ].join(', '),
+      messageIds: null,
+      messageIdFilters: 'accountId',
     })
   }
 }

@@ -71,16 +71,13 @@ export async function threadMessages(db: QuireDatabase, accountId: AccountId, th
   return rows.sort((a, b) => (a.date ?? a.internalDate) - (b.date ?? b.internalDate))
 }
 
-/**
- * The cached copies of one message (one per folder it is in), found by Message-ID: `messageIds`
- * names the conversation of every Message-ID a cached message has, and the conversation's rows are
- * read by the thread index. No index of `messages` by Message-ID is kept (database.ts, version 2).
- */
+/** The cached copies of one message (one per folder it is in), found by Message-ID. */
 export async function messagesById(db: QuireDatabase, accountId: AccountId, messageId: string): Promise<MessageRow[]> {
   const id = normaliseMessageId(messageId)
   if (id === null) return []
-  const entry = await db.messageIds.get([accountId, id])
-  if (!entry) return []
-  const rows = await db.messages.where('[accountId+threadId]').equals([accountId, entry.threadId]).toArray()
-  return rows.filter((row) => row.messageId === id)
+  return db.messages
+    .where('messageId')
+    .equals(id)
+    .filter((row) => row.accountId === accountId)
+    .toArray()
 }

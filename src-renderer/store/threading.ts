@@ -2,13 +2,16 @@ import type { AccountId } from '../../src-main/common/domain/account'
 import type { MessageHeader } from '../../src-main/common/domain/mail'
 import { Dexie } from 'dexie'
 import type { MessageKey, MessageRow, QuireDatabase } from './database'
+import { readMessageIdFilter, writeMessageIdFilter } from './message-id-filter'
 
 /**
  * Conversations, per account and across its folders (a reply filed in Sent joins the thread in
  * INBOX). Messages are linked by Message-ID, In-Reply-To and References (RFC 5322 §3.6.4), the way
  * RFC 5256 §2.2 THREAD=REFERENCES does; the subject is only a fallback for messages that carry
- * neither header. A batch is threaded with one keyed look-up of all its Message-IDs (bulkGet on
- * `messageIds`); no folder or index is ever scanned.
+ * neither header. A batch's Message-IDs are first asked of the account's Bloom filter
+ * (message-id-filter.ts); the ones it may hold are looked up in two indexes of `messages` (by
+ * Message-ID, and by each id a message's References name), two queries for the whole batch. No
+ * folder is ever scanned.
  */
 
 // Reply and forward markers of common mail clients in many languages (RFC 5256 §2.1 base subject),
@@ -88,9 +91,8 @@ const sameRow = (a: MessageRow, b: MessageRow) => a.path === b.path && a.uid ===
 
 /**
  * Sets `threadId` (and `orphanSubject`) on a batch of new rows of one account before they are stored,
- * merges existing threads that one of them links, and records the batch's Message-IDs in
- * `messageIds`. Call inside a read-write transaction that includes `messages` and `messageIds`;
- * the rows must come from `threadFields`.
+ * and merges existing threads that one of them links. Call inside a read-write transaction that
+ * includes `messages` and `messageIdFilters`; the rows must come from `threadFields`.
  */
 export async function assignThreads(db: QuireDatabase, accountId: AccountId, rows: MessageRow[]): Promise<void> {
   if (rows.length === 0) return
@@ -104,22 +106,21 @@ export async function assignThreads(db: QuireDatabase, accountId: AccountId, row
     }
   })
 
-  // Every Message-ID a cached message has or names is in `messageIds` with its thread: a parent or
-  // the same message in another folder, and children or siblings that arrived first (they named
-  // this message), are all found by key. Keys, not a cursor over an index: the cost does not
-  // depend on how the wanted ids spread over the account's other ids.
-  const idList = [...ids]
-  const known = new Map<string, string>()
-  for (const entry of await db.messageIds.bulkGet(idList.map((id): [AccountId, string] => [accountId, id]))) {
-    if (!entry) continue
-    known.set(entry.messageId, entry.threadId)
-    links.union(idNode(entry.messageId), threadNode(entry.threadId))
+  // A cached message that has or names one of the batch's ids is its parent, the same message in
+  // another folder, or a child or sibling that arrived first (sync runs newest first). Only ids the
+  // filter may hold are looked up, by key in the two id indexes.
+  const filter = await readMessageIdFilter(db, accountId)
+  const related = await relatedMessages(db, accountId, [...ids].filter((id) => filter.mayHave(id)))
+  const known = new Set<string>()
+  for (const message of related) {
+    known.add(message.threadId)
+    for (const id of [message.messageId, ...message.references]) if (id !== null && ids.has(id)) links.union(idNode(id), threadNode(message.threadId))
   }
   const { joined, adopted } = await linkBySubject(db, accountId, rows, links)
 
   // Each group of linked rows takes the thread it touches, or a new one named after its first message.
   const threadsOfGroup = new Map<string, Set<string>>()
-  for (const threadId of [...known.values(), ...joined.map((row) => row.threadId), ...adopted.map((row) => row.threadId)]) {
+  for (const threadId of [...known, ...joined.map((row) => row.threadId), ...adopted.map((row) => row.threadId)]) {
     const group = links.find(threadNode(threadId))
     const threads = threadsOfGroup.get(group) ?? new Set<string>()
     threads.add(threadId)
@@ -144,16 +145,17 @@ export async function assignThreads(db: QuireDatabase, accountId: AccountId, row
   })
 
   // A message that links two conversations makes them one (rare: one query per thread merged away).
-  for (const [from, to] of merged) {
-    await db.messages.where('[accountId+threadId]').equals([accountId, from]).modify({ threadId: to })
-    await db.messageIds.where('[accountId+threadId]').equals([accountId, from]).modify({ threadId: to })
-  }
-  const entries = new Map<string, string>()
-  for (const row of rows) {
-    for (const id of [row.messageId, ...row.references]) if (id !== null && known.get(id) !== row.threadId) entries.set(id, row.threadId)
-  }
-  await db.messageIds.bulkPut([...entries].map(([messageId, threadId]) => ({ accountId, messageId, threadId })))
+  for (const [from, to] of merged) await db.messages.where('[accountId+threadId]').equals([accountId, from]).modify({ threadId: to })
+  for (const id of ids) filter.add(id)
+  await writeMessageIdFilter(db, filter)
   if (adopted.length > 0) await db.messages.bulkUpdate(adopted.map((row) => ({ key: keyOf(row), changes: { orphanSubject: undefined } })))
+}
+
+/** The account's cached messages that have one of `ids` as Message-ID or name one in References. */
+async function relatedMessages(db: QuireDatabase, accountId: AccountId, ids: string[]): Promise<MessageRow[]> {
+  if (ids.length === 0) return []
+  const [byId, byReference] = await Promise.all([db.messages.where('messageId').anyOf(ids).toArray(), db.messages.where('references').anyOf(ids).toArray()])
+  return [...byId, ...byReference].filter((message) => message.accountId === accountId)
 }
 
 /**
