@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test'
 import { addDavAccount } from './support/carddav-peer'
+import { addAccount } from './support/mail-fixtures'
 import { screenshotBothThemes } from './support/screenshots'
 import { expect, test as base } from './support/servers-fixture'
 import { startWebMode } from './web-mode'
@@ -57,7 +58,9 @@ test('a mail account on a server with an unknown certificate: test, trust each s
   await expect(app.getByRole('region', { name: 'Accounts' })).toContainText(alice.email)
 })
 
-test('a calendar server: a wrong password offers "Save anyway", the right one passes and saves', async ({ app, stack }) => {
+test('a calendar server: a wrong password offers "Save anyway", the right one passes and saves; removing asks first', async ({ app, webMode, stack }) => {
+  // a mail account too, so both lists of Settings show an entry in the picture
+  await addAccount(webMode, stack, 'bob')
   await app.getByRole('link', { name: 'Settings' }).click()
   await app.getByRole('region', { name: 'Calendars & contacts' }).getByRole('button', { name: 'Add a calendar server' }).click()
   const dialog = app.getByRole('dialog', { name: 'Add a calendar & contacts server' })
@@ -74,7 +77,20 @@ test('a calendar server: a wrong password offers "Save anyway", the right one pa
   await dialog.getByLabel('Password', { exact: true }).fill(stack.users.bob.password)
   await dialog.getByRole('button', { name: 'Add server' }).click()
   await expect(dialog).toBeHidden({ timeout: 30_000 })
-  await expect(app.getByRole('region', { name: 'Calendars & contacts' })).toContainText('Bob at Radicale')
+  const section = app.getByRole('region', { name: 'Calendars & contacts' })
+  await expect(section.getByRole('list', { name: 'Calendar and contacts servers' })).toContainText('Bob at Radicale')
+  await screenshotBothThemes(app, 'settings-server-lists')
+  await app.getByRole('heading', { name: 'Settings', level: 1 }).scrollIntoViewIfNeeded()
+  await expect(app.getByRole('list', { name: 'Accounts' })).toContainText('bob@example.test')
+  await screenshotBothThemes(app, 'settings-account-list')
+
+  // the list's remove step asks first, then the server is gone and the empty state is back
+  await section.getByRole('button', { name: 'Remove Bob at Radicale' }).click()
+  const confirm = app.getByRole('alertdialog', { name: 'Remove Bob at Radicale?' })
+  await expect(confirm).toContainText('Nothing is deleted on the server.')
+  await screenshotBothThemes(app, 'settings-remove-server')
+  await confirm.getByRole('button', { name: 'Remove server' }).click()
+  await expect(section.getByRole('button', { name: 'Add a calendar server' })).toBeVisible()
 })
 
 test('a directory with StartTLS and an unknown certificate: test, trust it, save', async ({ app, webMode, stack }) => {
