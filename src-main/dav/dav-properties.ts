@@ -17,3 +17,8 @@ export function reportsOf(set: unknown): string[] {
   const supported = list((set as { supportedReport?: unknown } | undefined)?.supportedReport)
   return supported.flatMap((s) => Object.keys(((s as { report?: object }).report as object | undefined) ?? {}))
 }
+
+/** The XML reader trims text; an iCalendar or vCard stream ends with CRLF (RFC 5545 §3.1, RFC 6350 §3.2). */
+export function withFinalNewline(data: string): string {
+  return data.endsWith('\n') ? data : `${data}\r\n`
+}

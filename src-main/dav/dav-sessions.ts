@@ -1,5 +1,14 @@
 import { QuireError } from '../common/contract'
 import type { AccountId } from '../common/domain/account'
+import type { DavAccount } from '../common/domain/dav-account'
+import { createDavClient, type DavClient, type DavClientOptions, type DavDiscovery, type DavService } from './dav-client'
+
+/** What the CalDAV and CardDAV services need of the DAV account registry. */
+export interface DavAccountSource {
+  get(id: AccountId): DavAccount
+  password(id: AccountId): Promise<string>
+  onChange(listener: (accounts: DavAccount[]) => void): () => void
+}
 
 /** Failures after which the next request starts over with discovery and a fresh password. */
 const STALE_SESSION = new Set(['AUTH_FAILED', 'NOT_FOUND', 'HOST_NOT_FOUND', 'TLS_UNTRUSTED'])
@@ -36,4 +45,29 @@ export class DavSessions<S> {
     created.catch(() => this.sessions.get(accountId) === created && this.sessions.delete(accountId))
     return created
   }
+}
+
+/**
+ * Signs in to one account's server for one service: its password from secure storage, a client,
+ * and RFC 6764 discovery of the principal and its home collections. A service the user turned off
+ * for the account is refused before anything is sent.
+ */
+export async function discoverAccount(
+  accounts: DavAccountSource,
+  accountId: AccountId,
+  service: DavService,
+  options: DavClientOptions,
+  signal?: AbortSignal,
+): Promise<{ client: DavClient; discovery: DavDiscovery }> {
+  const account = accounts.get(accountId)
+  const on = service === 'caldav' ? account.calendars : account.contacts
+  if (!on) throw new QuireError('BAD_INPUT', { message: `${service === 'caldav' ? 'Calendars' : 'Contacts'} are turned off for ${account.name}.` })
+  const password = await accounts.password(accountId)
+  const client = createDavClient({ serverUrl: account.serverUrl, username: account.username, password }, service, {
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.srv !== undefined ? { srv: options.srv } : {}),
+  })
+  return { client, discovery: await client.discover(signal) }
 }

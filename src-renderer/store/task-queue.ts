@@ -5,26 +5,15 @@ import type { MessageKey, QuireDatabase, TaskRow } from './database'
 import { FLAGGED, SEEN } from './message-flags'
 import { addNotice } from './notices'
 import { applyOptimistic, revertOptimistic } from './optimistic-change'
+import { TaskLanes, type TaskLanesOptions } from './task-lanes'
 
-export interface TaskQueueOptions {
-  /** first retry delay after a failure that may pass; it doubles up to `retryMaxMs` */
-  retryBaseMs?: number
-  retryMaxMs?: number
-  now?: () => number
+export interface TaskQueueOptions extends TaskLanesOptions {
   /** told once main applied or refused a task, with the folders it touched, so they sync */
   onSettled?: (accountId: AccountId, paths: string[]) => void
 }
 
 /** A task as stored: its id orders it among the account's tasks. */
 export type QueuedTask = TaskRow & { id: number }
-
-interface AccountRunner {
-  running: boolean
-  /** something changed since the runner last looked: look again before going idle */
-  kicked: boolean
-  wake: (() => void) | null
-  inFlight: { id: number; answered: Promise<void> } | null
-}
 
 /** The folders whose cache a task changes on the server. */
 export function foldersTouchedBy(task: MailTask): string[] {
@@ -46,13 +35,9 @@ export function foldersTouchedBy(task: MailTask): string[] {
  * back online; a refusal puts the cache back and leaves a notice saying why.
  */
 export class TaskQueue {
-  private readonly runners = new Map<AccountId, AccountRunner>()
   /** tasks being cancelled: the runner must not start them */
   private readonly held = new Set<number>()
-  private controller = new AbortController()
-  private started = false
-  private readonly retryBaseMs: number
-  private readonly retryMaxMs: number
+  private readonly lanes: TaskLanes<AccountId, QueuedTask>
   private readonly now: () => number
 
   constructor(
@@ -60,9 +45,17 @@ export class TaskQueue {
     private readonly client: Client,
     private readonly options: TaskQueueOptions = {},
   ) {
-    this.retryBaseMs = options.retryBaseMs ?? 1000
-    this.retryMaxMs = options.retryMaxMs ?? 5 * 60_000
-    this.now = options.now ?? Date.now
+    this.lanes = new TaskLanes(
+      {
+        key: (accountId) => accountId,
+        next: async (accountId) => (await this.db.tasks.where('accountId').equals(accountId).first()) as QueuedTask | undefined,
+        send: (accountId, row, signal) => this.send(accountId, row, signal),
+        held: (row) => this.held.has(row.id),
+        describe: (accountId) => `changes for account ${accountId}`,
+      },
+      options,
+    )
+    this.now = this.lanes.now
   }
 
   /** Applies the change to the cache and queues it for main; resolves with the task id once both are stored. */
@@ -84,31 +77,25 @@ export class TaskQueue {
       }
       return rows
     })
-    for (const accountId of new Set(items.map((item) => item.accountId))) this.kick(accountId)
+    for (const accountId of new Set(items.map((item) => item.accountId))) this.lanes.kick(accountId)
     return queued
   }
 
   /** Starts sending, beginning with the tasks a previous session left. */
   async start(): Promise<void> {
-    if (this.started) return
-    this.started = true
-    this.controller = new AbortController()
-    for (const accountId of await this.db.tasks.orderBy('accountId').uniqueKeys()) this.kick(accountId as AccountId)
+    if (!this.lanes.start()) return
+    for (const accountId of await this.db.tasks.orderBy('accountId').uniqueKeys()) this.lanes.kick(accountId as AccountId)
   }
 
   /** Stops sending; an answer still on its way is ignored and its task is sent again next start. */
   stop(): void {
-    this.started = false
-    this.controller.abort()
-    for (const runner of this.runners.values()) runner.wake?.()
-    // runners still finishing an answer end by themselves; the next start makes new ones
-    this.runners.clear()
+    this.lanes.stop()
   }
 
   /** The account is reachable again: retry its waiting task now rather than at the end of its backoff. */
   async retryNow(accountId: AccountId): Promise<void> {
     await this.db.tasks.where('accountId').equals(accountId).modify({ nextAttemptAt: 0 })
-    this.kick(accountId)
+    this.lanes.kick(accountId)
   }
 
   /**
@@ -120,7 +107,7 @@ export class TaskQueue {
     const { db } = this
     for (const id of ids) this.held.add(id)
     try {
-      for (const runner of this.runners.values()) if (runner.inFlight && ids.includes(runner.inFlight.id)) await runner.inFlight.answered
+      await this.lanes.answered(ids)
       return await db.transaction('rw', [db.messages, db.folders, db.tasks], async () => {
         const rows = await db.tasks.bulkGet([...ids])
         for (const row of [...rows].reverse()) {
@@ -132,60 +119,8 @@ export class TaskQueue {
       })
     } finally {
       for (const id of ids) this.held.delete(id)
-      for (const accountId of this.runners.keys()) this.kick(accountId)
+      this.lanes.kickAll()
     }
-  }
-
-  private kick(accountId: AccountId): void {
-    if (!this.started) return
-    let runner = this.runners.get(accountId)
-    if (!runner) {
-      runner = { running: false, kicked: false, wake: null, inFlight: null }
-      this.runners.set(accountId, runner)
-    }
-    runner.kicked = true
-    if (runner.running) return runner.wake?.()
-    runner.running = true
-    this.run(accountId, runner, this.controller.signal).catch((error: unknown) => {
-      runner.running = false
-      console.error(`Quire stopped sending changes for account ${accountId}:`, error)
-    })
-  }
-
-  private async run(accountId: AccountId, runner: AccountRunner, signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      runner.kicked = false
-      const row = (await this.db.tasks.where('accountId').equals(accountId).first()) as QueuedTask | undefined
-      if (signal.aborted) return
-      if (!row) {
-        if (runner.kicked) continue
-        // in the same turn as the decision, or a kick in between would find a runner that is leaving
-        runner.running = false
-        return
-      }
-      // strictly in order: a task that must wait holds back every later task of its account
-      const wait = this.held.has(row.id) ? Infinity : row.nextAttemptAt - this.now()
-      if (wait > 0) {
-        await this.pause(runner, wait)
-        continue
-      }
-      const answered = this.send(accountId, row, signal)
-      runner.inFlight = { id: row.id, answered }
-      await answered
-      runner.inFlight = null
-    }
-  }
-
-  private pause(runner: AccountRunner, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = Number.isFinite(ms) ? setTimeout(() => done(), ms) : undefined
-      const done = () => {
-        clearTimeout(timer)
-        runner.wake = null
-        resolve()
-      }
-      runner.wake = done
-    })
   }
 
   private async send(accountId: AccountId, row: QueuedTask, signal: AbortSignal): Promise<void> {
@@ -193,7 +128,10 @@ export class TaskQueue {
       await this.client.call('mail.apply', { accountId, task: row.task }, { signal })
     } catch (error) {
       if (signal.aborted) return
-      if (error instanceof RpcError && error.retryable) return this.retryLater(row, error)
+      if (error instanceof RpcError && error.retryable) {
+        await this.db.tasks.update(row.id, this.lanes.backoff(row, error))
+        return
+      }
       await this.refuse(accountId, row, error)
       this.options.onSettled?.(accountId, foldersTouchedBy(row.task))
       return
@@ -208,12 +146,6 @@ export class TaskQueue {
       }
     })
     this.options.onSettled?.(accountId, foldersTouchedBy(row.task))
-  }
-
-  private async retryLater(row: QueuedTask, error: RpcError): Promise<void> {
-    const attempts = row.attempts + 1
-    const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (attempts - 1))
-    await this.db.tasks.update(row.id, { attempts, nextAttemptAt: this.now() + delay, lastError: error.message })
   }
 
   /** Main refused the change for good: put the cache back as it was and tell the user why. */

@@ -4,8 +4,9 @@ import { QuireError } from '../../src-main/common/contract'
 import type { AccountId } from '../../src-main/common/domain/account'
 import type { CalendarChanges } from '../../src-main/common/domain/calendar'
 import { DavAccount } from '../../src-main/common/domain/dav-account'
-import { CalDavService, type DavAccountSource } from '../../src-main/dav/caldav/caldav-service'
-import { calendarChanges } from '../../src-main/dav/caldav/calendar-sync'
+import { CalDavService } from '../../src-main/dav/caldav/caldav-service'
+import type { DavAccountSource } from '../../src-main/dav/dav-sessions'
+import { collectionChanges } from '../../src-main/dav/collection-changes'
 import { createDavClient } from '../../src-main/dav/dav-client'
 import { CalDavPeer, vevent } from './support/caldav-peer'
 
@@ -96,15 +97,15 @@ describe.each(calendarServers)('CalDAV against $name', ({ serverUrl, home, defau
     const id = uid()
     await peer.put(href, vevent(id, 'Ctag', '20300115T100000Z', '20300115T110000Z'))
 
-    const listing = await calendarChanges(client, { url: calendarUrl, syncCollection: false }, null)
+    const listing = await collectionChanges(client, { url: calendarUrl, syncCollection: false }, null)
     expect(listing).toMatchObject({ kind: 'full', cursor: { syncToken: null } })
     expect(hrefsOf(listing)).toEqual([href])
     expect(listing.cursor.ctag).toBeTruthy()
-    expect((await calendarChanges(client, { url: calendarUrl, syncCollection: false }, listing.cursor)).kind).toBe('unchanged')
+    expect((await collectionChanges(client, { url: calendarUrl, syncCollection: false }, listing.cursor)).kind).toBe('unchanged')
     await peer.put(href, vevent(id, 'Ctag changed', '20300115T100000Z', '20300115T110000Z'))
-    expect((await calendarChanges(client, { url: calendarUrl, syncCollection: false }, listing.cursor)).kind).toBe('full')
+    expect((await collectionChanges(client, { url: calendarUrl, syncCollection: false }, listing.cursor)).kind).toBe('full')
 
-    const fresh = await calendarChanges(client, { url: calendarUrl, syncCollection: true }, { syncToken: `${listing.cursor.ctag}-not-a-token`, ctag: null })
+    const fresh = await collectionChanges(client, { url: calendarUrl, syncCollection: true }, { syncToken: `${listing.cursor.ctag}-not-a-token`, ctag: null })
     expect(fresh.kind).toBe('full')
     expect(hrefsOf(fresh)).toEqual([href])
   })

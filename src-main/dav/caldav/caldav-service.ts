@@ -1,32 +1,19 @@
-import type { LookupFunction } from 'node:net'
-import type { ConnectionOptions } from 'node:tls'
 import { QuireError } from '../../common/contract'
 import type { AccountId } from '../../common/domain/account'
 import type { CalendarChanges, CalendarCollection, CalendarCursor, CalendarObject, CalendarOwner, CalendarScheduling } from '../../common/domain/calendar'
-import type { DavAccount } from '../../common/domain/dav-account'
 import type { FreeBusyAnswer } from '../../common/domain/free-busy'
-import { createDavClient, type DavClient, type DavDiscovery } from '../dav-client'
-import { DavSessions } from '../dav-sessions'
+import { collectionChanges } from '../collection-changes'
+import type { DavClient, DavClientOptions, DavDiscovery } from '../dav-client'
+import { DavSessions, discoverAccount, type DavAccountSource } from '../dav-sessions'
 import { listCalendars, readCalendar, samePath, type OwnerOptions } from './calendar-list'
 import { inboxMessages, schedulingOf } from './calendar-scheduling'
-import { calendarChanges, fetchObjects } from './calendar-sync'
+import { fetchObjects } from './calendar-sync'
 import { FreeBusyLookup, type FreeBusyRequest } from './free-busy'
 import { deleteObject, putObject } from './calendar-write'
 import { delegatorsOf, describePrincipal, ownerOf, readPrincipal, resolveSharedTarget } from './principal-lookup'
 import { SharedCalendarSources, type SharedSource } from './shared-calendar-sources'
 
-/** What the CalDAV service needs of the DAV account registry. */
-export interface DavAccountSource {
-  get(id: AccountId): DavAccount
-  password(id: AccountId): Promise<string>
-  onChange(listener: (accounts: DavAccount[]) => void): () => void
-}
-
-export interface CalDavServiceOptions {
-  tls?: (host: string, port: number) => ConnectionOptions
-  lookup?: LookupFunction
-  timeoutMs?: number
-  srv?: boolean
+export interface CalDavServiceOptions extends DavClientOptions {
   /** the shared calendars the user added (persisted by main); in memory when not given */
   shared?: SharedCalendarSources
 }
@@ -142,7 +129,7 @@ export class CalDavService {
   async changes(accountId: AccountId, calendarUrl: string, cursor: CalendarCursor | null, signal?: AbortSignal): Promise<CalendarChanges> {
     return this.sessions.with(accountId, signal, async (session) => {
       const calendar = await this.calendar(session, accountId, calendarUrl, signal)
-      return calendarChanges(session.client, calendar, cursor, signal)
+      return collectionChanges(session.client, calendar, cursor, signal)
     })
   }
 
@@ -251,18 +238,9 @@ export class CalDavService {
   }
 
   private async open(accountId: AccountId, signal?: AbortSignal): Promise<Session> {
-    const account = this.accounts.get(accountId)
-    if (!account.calendars) throw new QuireError('BAD_INPUT', { message: `Calendars are turned off for ${account.name}.` })
-    const password = await this.accounts.password(accountId)
-    const client = createDavClient({ serverUrl: account.serverUrl, username: account.username, password }, 'caldav', {
-      ...(this.options.tls ? { tls: this.options.tls } : {}),
-      ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
-      ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
-      ...(this.options.srv !== undefined ? { srv: this.options.srv } : {}),
-    })
-    const discovery = await client.discover(signal)
-    return { client, discovery, calendars: new Map(), owners: new Map() }
+    return { ...(await discoverAccount(this.accounts, accountId, 'caldav', this.options, signal)), calendars: new Map(), owners: new Map() }
   }
+
 }
 
 /** What is newly read of an owner, completed by what was known when the user added them (e.g. the address typed). */

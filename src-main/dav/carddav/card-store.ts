@@ -1,6 +1,7 @@
 import { QuireError } from '../../common/contract'
 import type { ContactConflict, StoredCard } from '../../common/domain/contact'
 import { textOf, type DavClient } from '../dav-client'
+import { withFinalNewline } from '../dav-properties'
 import { readVCard } from './vcard-read'
 
 const VCARD = 'text/vcard; charset=utf-8'
@@ -83,9 +84,4 @@ async function withServerVersion(client: DavClient, href: string, error: unknown
       : 'Someone deleted this contact on the server since Quire last synced it. Your version is kept: choose whether to store it again.',
     details,
   })
-}
-
-/** The XML reader trims text; a vCard ends with CRLF (RFC 6350 §3.2). */
-function withFinalNewline(data: string): string {
-  return data.endsWith('\n') ? data : `${data}\r\n`
 }

@@ -1,10 +1,9 @@
 import { QuireError } from '../../common/contract'
 import type { AccountId } from '../../common/domain/account'
 import type { AddressBook, AddressBookChanges, AddressBookCursor, ContactTask, StoredCard } from '../../common/domain/contact'
-import { calendarChanges } from '../caldav/calendar-sync'
-import type { CalDavServiceOptions, DavAccountSource } from '../caldav/caldav-service'
-import { createDavClient, type DavClient, type DavDiscovery } from '../dav-client'
-import { DavSessions } from '../dav-sessions'
+import { collectionChanges } from '../collection-changes'
+import type { DavClient, DavClientOptions, DavDiscovery } from '../dav-client'
+import { DavSessions, discoverAccount, type DavAccountSource } from '../dav-sessions'
 import { listAddressBooks } from './address-book-list'
 import { deleteCard, fetchCards, putCard } from './card-store'
 import { writeVCard } from './vcard-write'
@@ -26,7 +25,7 @@ export class CardDavService {
 
   constructor(
     private readonly accounts: DavAccountSource,
-    private readonly options: CalDavServiceOptions = {},
+    private readonly options: DavClientOptions = {},
   ) {
     // any change may be a new password, which the list does not show: start every session afresh
     this.unsubscribe = accounts.onChange(() => this.sessions.clear())
@@ -48,8 +47,7 @@ export class CardDavService {
   changes(accountId: AccountId, bookUrl: string, cursor: AddressBookCursor | null, signal?: AbortSignal): Promise<AddressBookChanges> {
     return this.sessions.with(accountId, signal, async (session) => {
       const book = await this.book(session, accountId, bookUrl, signal)
-      // the RFC 6578 / CTag walk is the same for any collection; the CalDAV module has it
-      return calendarChanges(session.client, { url: book.url, syncCollection: book.supportsSync }, cursor, signal)
+      return collectionChanges(session.client, { url: book.url, syncCollection: book.supportsSync }, cursor, signal)
     })
   }
 
@@ -100,13 +98,9 @@ export class CardDavService {
   }
 
   private async open(accountId: AccountId, signal?: AbortSignal): Promise<Session> {
-    const account = this.accounts.get(accountId)
-    if (!account.contacts) throw new QuireError('BAD_INPUT', { message: `Contacts are turned off for ${account.name}.` })
-    const password = await this.accounts.password(accountId)
-    const client = createDavClient({ serverUrl: account.serverUrl, username: account.username, password }, 'carddav', this.options)
-    const discovery = await client.discover(signal)
-    return { client, discovery, books: new Map() }
+    return { ...(await discoverAccount(this.accounts, accountId, 'carddav', this.options, signal)), books: new Map() }
   }
+
 }
 
 /** A card URL must lie inside the address book it belongs to, on the account's server. */

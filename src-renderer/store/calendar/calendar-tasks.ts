@@ -1,28 +1,22 @@
 import type { AccountId } from '../../../src-main/common/domain/account'
 import type { CalendarConflict } from '../../../src-main/common/domain/calendar'
 import { RpcError, type Client } from '../../rpc/client'
+import { TaskLanes, type TaskLanesOptions } from '../task-lanes'
 import type { CalendarDatabase, CalendarTaskRow, EventKey, EventRow } from './calendar-database'
 import { eventRow } from './event-row'
 
-export interface CalendarTaskOptions {
-  retryBaseMs?: number
-  retryMaxMs?: number
-  now?: () => number
+export interface CalendarTaskOptions extends TaskLanesOptions {
   /** a write reached the server (or was refused): sync that calendar at once */
   onSettled?: (accountId: AccountId, calendarUrl: string) => void
 }
 
 type QueuedTask = CalendarTaskRow & { id: number }
 
+/** Each calendar's writes go in order; calendars go side by side. */
 interface Lane {
   accountId: AccountId
   calendarUrl: string
-  running: boolean
-  kicked: boolean
-  wake: (() => void) | null
 }
-
-const laneKey = (accountId: string, calendarUrl: string) => `${accountId}\n${calendarUrl}`
 
 /**
  * The user's calendar writes on their way to the server (DESIGN.md flow 2). The change is already in
@@ -32,36 +26,34 @@ const laneKey = (accountId: string, calendarUrl: string) => `${accountId}\n${cal
  * conflict — kept on the row with both versions for the user to choose — never as an overwrite.
  */
 export class CalendarTaskQueue {
-  private readonly lanes = new Map<string, Lane>()
-  private controller = new AbortController()
-  private started = false
+  private readonly lanes: TaskLanes<Lane, QueuedTask>
   private readonly now: () => number
-  private readonly retryBaseMs: number
-  private readonly retryMaxMs: number
 
   constructor(
     private readonly db: CalendarDatabase,
     private readonly client: Client,
     private readonly options: CalendarTaskOptions = {},
   ) {
-    this.now = options.now ?? Date.now
-    this.retryBaseMs = options.retryBaseMs ?? 1000
-    this.retryMaxMs = options.retryMaxMs ?? 5 * 60_000
+    this.lanes = new TaskLanes(
+      {
+        key: (lane) => `${lane.accountId}\n${lane.calendarUrl}`,
+        next: async (lane) => (await this.db.tasks.where('[accountId+calendarUrl]').equals([lane.accountId, lane.calendarUrl]).first()) as QueuedTask | undefined,
+        send: (_lane, task, signal) => this.send(task, signal),
+        describe: (lane) => `changes for ${lane.calendarUrl}`,
+      },
+      options,
+    )
+    this.now = this.lanes.now
   }
 
   async start(): Promise<void> {
-    if (this.started) return
-    this.started = true
-    this.controller = new AbortController()
+    if (!this.lanes.start()) return
     const tasks = await this.db.tasks.toArray()
     for (const task of tasks) this.kick(task.accountId, task.calendarUrl)
   }
 
   stop(): void {
-    this.started = false
-    this.controller.abort()
-    for (const lane of this.lanes.values()) lane.wake?.()
-    this.lanes.clear()
+    this.lanes.stop()
   }
 
   /** The server is reachable again: send what waits now rather than at the end of its backoff. */
@@ -78,54 +70,7 @@ export class CalendarTaskQueue {
   }
 
   kick(accountId: AccountId, calendarUrl: string): void {
-    if (!this.started) return
-    const key = laneKey(accountId, calendarUrl)
-    let lane = this.lanes.get(key)
-    if (!lane) {
-      lane = { accountId, calendarUrl, running: false, kicked: false, wake: null }
-      this.lanes.set(key, lane)
-    }
-    lane.kicked = true
-    if (lane.running) return lane.wake?.()
-    lane.running = true
-    this.run(lane, this.controller.signal).catch((error: unknown) => {
-      lane.running = false
-      console.error(`Quire stopped sending changes for ${calendarUrl}:`, error)
-    })
-  }
-
-  private async run(lane: Lane, signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      lane.kicked = false
-      const task = (await this.db.tasks
-        .where('[accountId+calendarUrl]')
-        .equals([lane.accountId, lane.calendarUrl])
-        .first()) as QueuedTask | undefined
-      if (signal.aborted) return
-      if (!task) {
-        if (lane.kicked) continue
-        lane.running = false
-        return
-      }
-      const wait = task.nextAttemptAt - this.now()
-      if (wait > 0) {
-        await this.pause(lane, wait)
-        continue
-      }
-      await this.send(task, signal)
-    }
-  }
-
-  private pause(lane: Lane, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(), ms)
-      const done = () => {
-        clearTimeout(timer)
-        lane.wake = null
-        resolve()
-      }
-      lane.wake = done
-    })
+    this.lanes.kick({ accountId, calendarUrl })
   }
 
   private async send(task: QueuedTask, signal: AbortSignal): Promise<void> {
@@ -188,10 +133,9 @@ export class CalendarTaskQueue {
   }
 
   private async retryLater(task: QueuedTask, error: RpcError): Promise<void> {
-    const attempts = task.attempts + 1
-    const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (attempts - 1))
-    await this.db.tasks.update(task.id, { attempts, nextAttemptAt: this.now() + delay, lastError: error.message })
+    await this.db.tasks.update(task.id, this.lanes.backoff(task, error))
   }
+
 
   /**
    * The server refused the write for good (read-only calendar, data it would not take): drop the

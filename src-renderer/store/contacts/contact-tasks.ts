@@ -1,14 +1,11 @@
 import type { AccountId } from '../../../src-main/common/domain/account'
 import type { ContactConflict, ContactTask, StoredCard } from '../../../src-main/common/domain/contact'
 import { RpcError, type Client } from '../../rpc/client'
+import { TaskLanes, type TaskLanesOptions } from '../task-lanes'
 import { cardRow, displayName } from './card-index'
 import type { CardRow, ContactTaskRow, ContactsDatabase } from './contacts-database'
 
-export interface ContactTasksOptions {
-  retryBaseMs?: number
-  retryMaxMs?: number
-  now?: () => number
-}
+export type ContactTasksOptions = TaskLanesOptions
 
 /** One user change: the task for main and how the card row looks once it is made (null: gone). */
 export interface ContactChange {
@@ -19,11 +16,7 @@ export interface ContactChange {
   after: CardRow | null
 }
 
-interface Runner {
-  running: boolean
-  kicked: boolean
-  wake: (() => void) | null
-}
+type QueuedTask = ContactTaskRow & { id: number }
 
 /**
  * The user's contact changes on their way to the server (DESIGN.md flow 2). Each change is shown
@@ -33,11 +26,7 @@ interface Runner {
  * refusal puts the card back and leaves a notice saying why.
  */
 export class ContactTasks {
-  private readonly runners = new Map<AccountId, Runner>()
-  private controller = new AbortController()
-  private started = false
-  private readonly retryBaseMs: number
-  private readonly retryMaxMs: number
+  private readonly lanes: TaskLanes<AccountId, QueuedTask>
   private readonly now: () => number
 
   constructor(
@@ -45,9 +34,16 @@ export class ContactTasks {
     private readonly client: Client,
     options: ContactTasksOptions = {},
   ) {
-    this.retryBaseMs = options.retryBaseMs ?? 1000
-    this.retryMaxMs = options.retryMaxMs ?? 5 * 60_000
-    this.now = options.now ?? Date.now
+    this.lanes = new TaskLanes(
+      {
+        key: (accountId) => accountId,
+        next: async (accountId) => (await this.db.tasks.where('accountId').equals(accountId).first()) as QueuedTask | undefined,
+        send: (_accountId, row, signal) => this.send(row, signal),
+        describe: (accountId) => `contact changes for account ${accountId}`,
+      },
+      options,
+    )
+    this.now = this.lanes.now
   }
 
   /** Shows the changes and queues them, all or none, in one transaction. */
@@ -73,27 +69,22 @@ export class ContactTasks {
         })
       }
     })
-    for (const accountId of new Set(changes.map((c) => c.accountId))) this.kick(accountId)
+    for (const accountId of new Set(changes.map((c) => c.accountId))) this.lanes.kick(accountId)
   }
 
   async start(): Promise<void> {
-    if (this.started) return
-    this.started = true
-    this.controller = new AbortController()
-    for (const accountId of await this.db.tasks.orderBy('accountId').uniqueKeys()) this.kick(accountId as AccountId)
+    if (!this.lanes.start()) return
+    for (const accountId of await this.db.tasks.orderBy('accountId').uniqueKeys()) this.lanes.kick(accountId as AccountId)
   }
 
   stop(): void {
-    this.started = false
-    this.controller.abort()
-    for (const runner of this.runners.values()) runner.wake?.()
-    this.runners.clear()
+    this.lanes.stop()
   }
 
   /** The account answered again: send what waits now rather than at the end of its backoff. */
   async retryNow(accountId: AccountId): Promise<void> {
     await this.db.tasks.where('accountId').equals(accountId).modify({ nextAttemptAt: 0 })
-    this.kick(accountId)
+    this.lanes.kick(accountId)
   }
 
   /** Resolves once no task of the account is left (or one waits for a retry). */
@@ -102,47 +93,6 @@ export class ContactTasks {
       const next = await this.db.tasks.where('accountId').equals(accountId).first()
       if (!next || next.nextAttemptAt > this.now()) return
       await new Promise((r) => setTimeout(r, 20))
-    }
-  }
-
-  private kick(accountId: AccountId): void {
-    if (!this.started) return
-    let runner = this.runners.get(accountId)
-    if (!runner) this.runners.set(accountId, (runner = { running: false, kicked: false, wake: null }))
-    runner.kicked = true
-    if (runner.running) return runner.wake?.()
-    runner.running = true
-    const current = runner
-    this.run(accountId, current, this.controller.signal).catch((error: unknown) => {
-      current.running = false
-      console.error(`Quire stopped sending contact changes for account ${accountId}:`, error)
-    })
-  }
-
-  private async run(accountId: AccountId, runner: Runner, signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      runner.kicked = false
-      const row = await this.db.tasks.where('accountId').equals(accountId).first()
-      if (signal.aborted) return
-      if (!row?.id) {
-        if (runner.kicked) continue
-        runner.running = false
-        return
-      }
-      const wait = row.nextAttemptAt - this.now()
-      if (wait > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, wait)
-          function done() {
-            clearTimeout(timer)
-            runner.wake = null
-            resolve()
-          }
-          runner.wake = done
-        })
-        continue
-      }
-      await this.send(row as ContactTaskRow & { id: number }, signal)
     }
   }
 
@@ -155,7 +105,7 @@ export class ContactTasks {
     return { ...task, etag: base?.etag ?? task.etag }
   }
 
-  private async send(row: ContactTaskRow & { id: number }, signal: AbortSignal): Promise<void> {
+  private async send(row: QueuedTask, signal: AbortSignal): Promise<void> {
     let stored: StoredCard | null
     try {
       const task = await this.rebased(row)
@@ -166,13 +116,16 @@ export class ContactTasks {
         const current = error.code === 'CONFLICT' ? ((error.details as ContactConflict | undefined)?.current ?? null) : null
         return this.conflict(row, current)
       }
-      if (error instanceof RpcError && error.retryable) return this.retryLater(row, error)
+      if (error instanceof RpcError && error.retryable) {
+        await this.db.tasks.update(row.id, this.lanes.backoff(row, error))
+        return
+      }
       return this.refuse(row, error)
     }
     await this.stored(row, stored)
   }
 
-  private async stored(row: ContactTaskRow & { id: number }, stored: StoredCard | null): Promise<void> {
+  private async stored(row: QueuedTask, stored: StoredCard | null): Promise<void> {
     const { db } = this
     await db.transaction('rw', [db.cards, db.tasks], async () => {
       await db.tasks.delete(row.id)
@@ -190,7 +143,7 @@ export class ContactTasks {
   }
 
   /** Both versions are kept: the user's in the card row (or `mine`), the server's in the conflict. */
-  private async conflict(row: ContactTaskRow & { id: number }, server: StoredCard | null): Promise<void> {
+  private async conflict(row: QueuedTask, server: StoredCard | null): Promise<void> {
     const { db } = this
     const key: [AccountId, string] = [row.accountId, row.href]
     await db.transaction('rw', [db.cards, db.tasks, db.conflicts], async () => {
@@ -213,14 +166,8 @@ export class ContactTasks {
     })
   }
 
-  private async retryLater(row: ContactTaskRow & { id: number }, error: RpcError): Promise<void> {
-    const attempts = row.attempts + 1
-    const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (attempts - 1))
-    await this.db.tasks.update(row.id, { attempts, nextAttemptAt: this.now() + delay, lastError: error.message })
-  }
-
   /** Main refused the change for good: the card goes back to how it was before it (and later changes of it), with a notice. */
-  private async refuse(row: ContactTaskRow & { id: number }, error: unknown): Promise<void> {
+  private async refuse(row: QueuedTask, error: unknown): Promise<void> {
     const { db } = this
     const reason = error instanceof Error ? error.message : String(error)
     const key: [AccountId, string] = [row.accountId, row.href]
