@@ -56,7 +56,7 @@ export function cachedCount(page: Page, accountId: string, path: string): Promis
 /**
  * Whether the folder's stored cursor says its backfill is done. The cursor commits in the same
  * transaction as the last batch of headers, so it turns true at the moment the last header is in.
- * Reading one small row is what the poll does every 100 ms: counting a 100k folder's index entries
+ * Reading one small row is what the poll does every 25 ms: counting a 100k folder's index entries
  * that often competed with the sync it was timing.
  */
 function backfillDone(page: Page, accountId: string, path: string): Promise<boolean> {
@@ -88,6 +88,6 @@ export async function waitForCached(page: Page, accountId: string, path: string,
       throw new Error(`the backfill of ${path} ended with ${count} of ${expected} headers cached`)
     }
     if (Date.now() > deadline) throw new Error(`only ${await cachedCount(page, accountId, path).catch(() => 0)} of ${expected} headers of ${path} were cached after ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 100))
+    await new Promise((r) => setTimeout(r, 25))
   }
 }
