@@ -16,17 +16,36 @@ export interface IndexEntry {
 }
 
 /**
+ * Whether the index is known to hold exactly what the store holds for one folder (`id` is the
+ * folder's key as JSON), or for everything (`id` is `ALL`: a write deleted a range wider than a
+ * folder). Written `inStep: 0` as soon as a store write to it is noted, before that write commits,
+ * and `inStep: 1` once every noted change is indexed: so a start finds out which folders changed
+ * without the index seeing it (the app closed before indexing caught up) without comparing keys.
+ */
+export interface FolderMark {
+  id: string
+  inStep: Bit
+  /** the store's schema version when this was written: an upgrade may rewrite rows the index never saw */
+  storeVersion: number
+}
+
+const ALL = 'all'
+
+/**
  * The local full-text index, in a database of its own beside the store's (the store's schema
  * stays the store's): one entry per cached message, with a multi-entry index on its words so a
- * word prefix is one index range.
+ * word prefix is one index range; and a mark per folder saying whether its entries are in step.
  */
 class SearchDatabase extends Dexie {
   declare readonly entries: Table<IndexEntry, MessageKey>
+  declare readonly marks: Table<FolderMark, string>
 
   constructor(name: string) {
     // derived from the store, rebuilt by catchUp if a commit was lost: no need to wait on the disk
     super(name, { chromeTransactionDurability: 'relaxed' })
     this.version(1).stores({ entries: '[accountId+path+uid], *words, body' })
+    // Version 2: the folder marks. An index from before has none, so its first start compares every folder once.
+    this.version(2).stores({ marks: 'id' })
   }
 }
 
@@ -42,6 +61,43 @@ const BULK_QUIET_MS = 1500
 
 const keyOf = (row: { accountId: MessageRow['accountId']; path: string; uid: number }): MessageKey => [row.accountId, row.path, row.uid]
 const idOf = (key: MessageKey) => JSON.stringify(key)
+type FolderOf = [MessageKey[0], string]
+const folderIdOf = (key: readonly unknown[]) => JSON.stringify([key[0], key[1]])
+
+/** Keys read per request when the start compares a folder's keys: IndexedDB answers the UI's reads between them. */
+const KEY_PAGE = 5000
+
+/** Lets the UI's work (and IndexedDB requests it queued) go first. */
+const yieldToUi = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
+type KeyedTable = Table<unknown, MessageKey>
+
+/** The distinct folders a table keyed [accountId+path+uid] has rows of: one short read per folder, skipping over each folder's rows. */
+async function foldersIn(table: KeyedTable): Promise<FolderOf[]> {
+  const folders: FolderOf[] = []
+  for (let after: unknown[] | null = null; ; ) {
+    const [key]: MessageKey[] = await (after ? table.where(':id').above(after) : table.toCollection()).limit(1).primaryKeys()
+    if (!key) return folders
+    folders.push([key[0], key[1]])
+    after = [key[0], key[1], Dexie.maxKey]
+  }
+}
+
+/** A folder's keys in `table`, in pages of `KEY_PAGE`, as ids. */
+async function folderKeyIds(table: KeyedTable, [accountId, path]: FolderOf): Promise<Set<string>> {
+  const ids = new Set<string>()
+  const upper = [accountId, path, Dexie.maxKey]
+  for (let lower: unknown[] = [accountId, path, Dexie.minKey], open = false; ; ) {
+    const keys = await table.where(':id').between(lower, upper, !open, true).limit(KEY_PAGE).primaryKeys()
+    for (const key of keys) ids.add(idOf(key))
+    if (keys.length < KEY_PAGE) return ids
+    lower = keys.at(-1)!
+    open = true
+    await yieldToUi()
+  }
+}
+
+const countIn = (table: KeyedTable, [accountId, path]: FolderOf) => table.where(':id').between([accountId, path, Dexie.minKey], [accountId, path, Dexie.maxKey], true, true).count()
 
 /**
  * The index word of an encrypted message whose body is not cached (the user keeps decrypted mail
@@ -65,7 +121,6 @@ export function entryFor(message: MessageRow, body: BodyRow | undefined): IndexE
 }
 
 const LOAD_PAGE = 2000
-const PRELOAD_DELAY_MS = 3000
 
 /**
  * Keeps the index in step with the store: a Dexie middleware on the store's database notes which
@@ -89,6 +144,18 @@ export class SearchIndex {
   private bulkUntil = 0
   private running: Promise<void> = Promise.resolve()
   private readonly flushed = new Set<() => void>()
+  /** folder ids (and `ALL`) with changes noted since their mark last said in step */
+  private readonly unsettled = new Set<string>()
+  /** the marks as the last session left them, read before this session's first write */
+  private startMarks: Promise<FolderMark[]> = Promise.resolve([])
+  /**
+   * The start's catch-up has compared what the last session left out of step: until then no mark
+   * may say in step (a folder indexed for this session's changes may still lack the last one's).
+   */
+  private caughtUp = false
+  /** a search wants the index now: the start's catch-up stops waiting for the UI */
+  private wanted!: () => void
+  private readonly searchWanted = new Promise<void>((resolve) => (this.wanted = resolve))
 
   constructor(name = 'quire-search') {
     this.db = new SearchDatabase(name)
@@ -97,6 +164,8 @@ export class SearchIndex {
   /** Installs the middleware; call before the store's database opens. */
   attach(store: QuireDatabase): void {
     this.store = store
+    this.startMarks = this.db.marks.toArray()
+    this.startMarks.catch(() => {})
     store.use({
       stack: 'dbcore',
       name: 'quire-search-index',
@@ -119,21 +188,50 @@ export class SearchIndex {
   }
 
   private note(request: DBCoreMutateRequest): void {
+    const touched = new Set<string>()
     switch (request.type) {
       case 'add':
       case 'put':
-        for (const value of request.values as { accountId: MessageRow['accountId']; path: string; uid: number }[]) this.dirty.add(idOf(keyOf(value)))
+        for (const value of request.values as { accountId: MessageRow['accountId']; path: string; uid: number }[]) {
+          const key = keyOf(value)
+          this.dirty.add(idOf(key))
+          touched.add(folderIdOf(key))
+        }
         if (request.values.length >= BULK_WRITE) this.bulkUntil = Date.now() + BULK_QUIET_MS
         break
       case 'delete':
-        for (const key of request.keys as MessageKey[]) this.dirty.add(idOf(key))
+        for (const key of request.keys as MessageKey[]) {
+          this.dirty.add(idOf(key))
+          touched.add(folderIdOf(key))
+        }
         break
-      case 'deleteRange':
+      case 'deleteRange': {
         // DBCoreRangeType.Any (3) is a whole-table clear
-        this.droppedRanges.push(request.range.type === 3 ? [Dexie.minKey, Dexie.maxKey] : [request.range.lower, request.range.upper])
+        const range: [unknown, unknown] = request.range.type === 3 ? [Dexie.minKey, Dexie.maxKey] : [request.range.lower, request.range.upper]
+        this.droppedRanges.push(range)
+        touched.add(oneFolder(range) ?? ALL)
         break
+      }
     }
+    this.markUnsettled(touched)
     this.schedule()
+  }
+
+  /**
+   * Marks these folders out of step, once per change of state: the mark's write is issued now,
+   * while the store's transaction that noted them has yet to commit, so a start after the app
+   * closed mid-indexing finds it.
+   */
+  private markUnsettled(ids: Iterable<string>): void {
+    const fresh = [...ids].filter((id) => !this.unsettled.has(id))
+    if (fresh.length === 0) return
+    for (const id of fresh) this.unsettled.add(id)
+    this.writeMarks(fresh, 0)
+  }
+
+  private writeMarks(ids: readonly string[], inStep: Bit): void {
+    const storeVersion = this.store?.verno ?? 0
+    this.db.marks.bulkPut(ids.map((id) => ({ id, inStep, storeVersion }))).catch((error: unknown) => console.error('Quire search index:', error))
   }
 
   private schedule(delay = FLUSH_DELAY_MS): void {
@@ -184,6 +282,12 @@ export class SearchIndex {
       for (const id of batch) this.dirty.delete(id)
       await this.reindex(batch.map((id) => JSON.parse(id) as MessageKey))
     }
+    // everything noted so far is indexed: the folders it touched are in step again (a change noted
+    // after this marks its folder out of step by a later write, which IndexedDB applies after this one)
+    if (this.caughtUp && this.dirty.size === 0 && this.droppedRanges.length === 0 && this.unsettled.size > 0) {
+      this.writeMarks([...this.unsettled], 1)
+      this.unsettled.clear()
+    }
     this.memory.pack()
     for (const listener of [...this.flushed]) listener()
   }
@@ -213,6 +317,7 @@ export class SearchIndex {
    * time, in the same queue as the index's writes (so none is missed or applied twice).
    */
   ready(): Promise<void> {
+    this.wanted()
     if (!this.loaded) {
       const loading = this.running.then(() => this.load())
       this.loaded = loading
@@ -243,28 +348,65 @@ export class SearchIndex {
   }
 
   /**
-   * Catches up with the store: indexes cached messages the index lacks (or whose body arrived
-   * since), drops entries of messages no longer cached, and loads the index into memory. Runs in
-   * batches, so the UI stays responsive.
+   * Catches up with the store once `when` settles (the app has shown what the user opened) or a
+   * search needs the index, whichever is first: indexes cached messages the index lacks (or whose
+   * body arrived since), drops entries of messages no longer cached, then loads the index into
+   * memory. Only folders whose mark is not in step, or whose message count differs from their
+   * entry count (a commit lost in a crash), have their keys compared; the rest costs two counts
+   * per folder. Resolves once those changes are queued for indexing (see `settled`).
    */
-  async catchUp(): Promise<void> {
+  async catchUp(when: Promise<unknown> = Promise.resolve()): Promise<void> {
     const store = this.store
     if (!store) return
-    const [messageKeys, entryKeys, bodyKeys, withoutBody] = await Promise.all([
-      store.messages.toCollection().primaryKeys(),
-      this.db.entries.toCollection().primaryKeys(),
-      store.bodies.toCollection().primaryKeys(),
-      this.db.entries.where('body').equals(0).primaryKeys(),
-    ])
-    const indexed = new Set(entryKeys.map(idOf))
-    const cached = new Set(messageKeys.map(idOf))
-    const lacksBody = new Set(withoutBody.map(idOf))
-    for (const key of messageKeys) if (!indexed.has(idOf(key))) this.dirty.add(idOf(key))
-    for (const key of bodyKeys) if (lacksBody.has(idOf(key))) this.dirty.add(idOf(key))
-    for (const key of entryKeys) if (!cached.has(idOf(key))) this.dirty.add(idOf(key))
+    await Promise.race([when.catch(() => {}), this.searchWanted])
+    const messages = store.messages as unknown as KeyedTable
+    const entries = this.db.entries as unknown as KeyedTable
+    const [marks, cachedFolders, indexedFolders] = await Promise.all([this.startMarks, foldersIn(messages), foldersIn(entries)])
+    const markOf = new Map(marks.map((mark) => [mark.id, mark]))
+    const trusted = (id: string) => {
+      const mark = markOf.get(id)
+      return mark?.inStep === 1 && mark.storeVersion === store.verno
+    }
+    const everything = markOf.has(ALL) && !trusted(ALL)
+    const folders = new Map<string, FolderOf>()
+    for (const folder of [...cachedFolders, ...indexedFolders]) folders.set(folderIdOf(folder), folder)
+    for (const mark of marks) if (mark.id !== ALL && !trusted(mark.id)) folders.set(mark.id, JSON.parse(mark.id) as FolderOf)
+    const compare: FolderOf[] = []
+    for (const [id, folder] of folders) {
+      if (everything || !trusted(id)) compare.push(folder)
+      else if ((await countIn(messages, folder)) !== (await countIn(entries, folder))) compare.push(folder)
+    }
+    if (compare.length > 0) await this.compareFolders(compare)
+    if (everything) this.unsettled.add(ALL)
+    this.caughtUp = true
     this.schedule()
-    // searches answer from memory: load it before the first keystroke, but after the app has shown
-    // its first rows (loading 100k entries at once holds up IndexedDB's other reads)
-    setTimeout(() => void this.ready().catch(() => {}), PRELOAD_DELAY_MS)
+    // searches answer from memory: load it now, before the first keystroke
+    void this.ready().catch(() => {})
   }
+
+  /** Notes each key of these folders where the index and the store disagree; their marks say in step once indexed. */
+  private async compareFolders(folders: readonly FolderOf[]): Promise<void> {
+    const store = this.store!
+    // entries that hold their body's words, of every folder (the one index that is not per folder;
+    // bodies are kept of far fewer messages than headers, so this is the short side of it)
+    const withBody = new Set((await this.db.entries.where('body').equals(1).primaryKeys()).map(idOf))
+    for (const folder of folders) {
+      const cached = await folderKeyIds(store.messages as unknown as KeyedTable, folder)
+      const indexed = await folderKeyIds(this.db.entries as unknown as KeyedTable, folder)
+      const bodies = await folderKeyIds(store.bodies as unknown as KeyedTable, folder)
+      const differ: string[] = []
+      for (const id of cached) if (!indexed.has(id)) differ.push(id)
+      for (const id of indexed) if (!cached.has(id)) differ.push(id)
+      for (const id of bodies) if (!withBody.has(id)) differ.push(id)
+      for (const id of differ) this.dirty.add(id)
+      this.markUnsettled([folderIdOf(folder)])
+      await yieldToUi()
+    }
+  }
+}
+
+/** The folder id of a key range that covers one folder only (a folder's reset), else null. */
+function oneFolder([lower, upper]: [unknown, unknown]): string | null {
+  if (!Array.isArray(lower) || !Array.isArray(upper) || lower.length < 3 || upper.length < 3) return null
+  return lower[0] === upper[0] && lower[1] === upper[1] ? folderIdOf(lower) : null
 }

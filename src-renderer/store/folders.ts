@@ -43,8 +43,15 @@ export async function dropFolderCache(db: QuireDatabase, accountId: AccountId, p
  * Returns the account's folders as now stored.
  */
 export async function mirrorFolders(db: QuireDatabase, accountId: AccountId, folders: readonly Folder[]): Promise<FolderRow[]> {
-  return db.transaction('rw', [db.folders, db.messages, db.bodies, db.cursors, db.tasks], async () => {
+  const current = new Set(folders.map((folder) => folder.path))
+  const storedPaths = async () => (await db.folders.where('[accountId+path]').between(...accountRange(accountId)).primaryKeys()).map((key) => key[1])
+  // Only a folder's removal writes its mail (see mirrorAccounts): otherwise the folders table alone.
+  const widest = [db.folders, db.messages, db.bodies, db.cursors, db.tasks]
+  const tables = (await storedPaths()).some((path) => !current.has(path)) ? widest : [db.folders]
+  const mirrored = await db.transaction('rw', tables, async () => {
     const stored = await db.folders.where('[accountId+path]').between(...accountRange(accountId)).toArray()
+    // a folder stored since the look-up above, and already gone from the server: the wide transaction removes it
+    if (tables !== widest && stored.some((row) => !current.has(row.path))) return null
     const before = new Map(stored.map((row) => [row.path, row]))
     const rows: FolderRow[] = folders.map((folder) => {
       const previous = before.get(folder.path)
@@ -55,7 +62,6 @@ export async function mirrorFolders(db: QuireDatabase, accountId: AccountId, fol
         syncSinceDays: previous?.syncSinceDays ?? null,
       }
     })
-    const current = new Set(folders.map((folder) => folder.path))
     const removed = stored.filter((row) => !current.has(row.path)).map((row) => row.path)
     for (const path of removed) await dropFolderCache(db, accountId, path)
     await db.folders.bulkDelete(removed.map((path) => [accountId, path]))
@@ -69,6 +75,7 @@ export async function mirrorFolders(db: QuireDatabase, accountId: AccountId, fol
     await db.folders.bulkPut(rows)
     return rows
   })
+  return mirrored ?? mirrorFolders(db, accountId, folders)
 }
 
 /** The earliest internal date the folder's sync window asks for, or null for all mail. */
