@@ -140,7 +140,7 @@ describe('threading', () => {
 
     // <batch0@x> is cached and named by <batch1@x>: it is asked about; the 500 new ids are not
     // (a Bloom filter may let a rare one through)
-    expect(where.mock.calls.filter(([index]) => index === 'messageId' || index === 'references').map(([index]) => index).sort()).toEqual(['messageId', 'references'])
+    expect(where.mock.calls.map(([index]) => String(index)).filter((index) => index === 'messageId' || index === 'references').sort()).toEqual(['messageId', 'references'])
     const idLookups = anyOf.mock.calls.map(([keys]) => keys).filter((keys) => keys.some((key) => typeof key === 'string' && key.startsWith('<batch')))
     expect(idLookups).toHaveLength(2)
     for (const keys of idLookups) {
@@ -151,7 +151,7 @@ describe('threading', () => {
     // here, rare in real mail) takes one query to find what it answers
     const answersWithoutHeaders = batch.filter((h) => h.references.length === 0 && isReplySubject(h.subject)).length
     expect(answersWithoutHeaders).toBeLessThan(100)
-    expect(where.mock.contexts.filter((table) => table.name === 'messages').length).toBeLessThanOrEqual(3 + answersWithoutHeaders)
+    expect((where.mock.contexts as { name: string }[]).filter((table) => table.name === 'messages').length).toBeLessThanOrEqual(3 + answersWithoutHeaders)
     expect(await threadOf(db, '<batch1@x>')).toBe(await threadOf(db, '<batch0@x>'))
     expect(await threadOf(db, '<batch3@x>')).toBe(await threadOf(db, '<batch2@x>'))
     expect(await threadOf(db, '<batch2@x>')).not.toBe(await threadOf(db, '<batch1@x>'))
@@ -161,7 +161,7 @@ describe('threading', () => {
     const db = await database()
     const where = vi.spyOn(Object.getPrototypeOf(db.messages) as typeof db.messages, 'where')
     await arrive(db, 'INBOX', ...Array.from({ length: 300 }, (_, i) => header({ messageId: `<fresh${i}@x>`, subject: `Topic ${i}`, references: i % 2 ? [`<fresh${i - 1}@x>`] : [] })))
-    expect(where.mock.calls.filter(([index]) => index === 'messageId' || index === 'references')).toEqual([])
+    expect(where.mock.calls.map(([index]) => String(index)).filter((index) => index === 'messageId' || index === 'references')).toEqual([])
     expect(await threadOf(db, '<fresh1@x>')).toBe(await threadOf(db, '<fresh0@x>'))
   })
 
