@@ -31,21 +31,29 @@ const HEADER_QUERY: FetchQueryObject = {
  * One FETCH for the headers, BODYSTRUCTURE and the start of the text; then, only for messages
  * whose text part lies further in, one partial FETCH per distinct part (BODY.PEEK[1.2]<0.n>):
  * never a round trip per message.
+ *
+ * Each response is turned into its header as it arrives, so only the small header outlives it:
+ * collecting a batch of 2000 parsed responses first kept them all alive long enough to be promoted
+ * to V8's old generation, whose collections then cost main more than the parsing.
  */
 export async function fetchHeaders(client: ImapFlow, range: string, { byUid }: { byUid: boolean }): Promise<MessageHeader[]> {
   if (!range) return []
-  const messages = await client.fetchAll(range, HEADER_QUERY, { uid: byUid })
-  const snippets = new Map<number, string>()
+  const headers: MessageHeader[] = []
   const elsewhere: { uid: number; part: TextPart }[] = []
-  for (const message of messages) {
+  for await (const message of client.fetch(range, HEADER_QUERY, { uid: byUid })) {
     const part = message.bodyStructure ? textPartOf(message.bodyStructure) : null
-    if (!part) continue
-    const snippet = snippetFromPrefix(message, part)
-    if (snippet === null) elsewhere.push({ uid: message.uid, part })
-    else snippets.set(message.uid, snippet)
+    const snippet = part ? snippetFromPrefix(message, part) : ''
+    if (part && snippet === null) elsewhere.push({ uid: message.uid, part })
+    headers.push(toMessageHeader(message, snippet ?? ''))
   }
-  for (const [uid, snippet] of await fetchSnippets(client, elsewhere)) snippets.set(uid, snippet)
-  return messages.map((m) => toMessageHeader(m, snippets.get(m.uid) ?? '')).sort((a, b) => b.uid - a.uid)
+  if (elsewhere.length > 0) {
+    const byUidOf = new Map(headers.map((header) => [header.uid, header]))
+    for (const [uid, snippet] of await fetchSnippets(client, elsewhere)) {
+      const header = byUidOf.get(uid)
+      if (header) header.snippet = snippet
+    }
+  }
+  return headers.sort((a, b) => b.uid - a.uid)
 }
 
 /** The snippet from the TEXT prefix, or null when the part's words are not in it. */
