@@ -1,7 +1,6 @@
 import { Dexie } from 'dexie'
 import type { AccountId } from '../../src-main/common/domain/account'
 import type { SpecialUse } from '../../src-main/common/domain/mail'
-import { notePageWork } from '../shell/idle-collection'
 import type { FolderRow, MessageKey, QuireDatabase } from '../store/database'
 import { inSyncOrder, roleOf } from '../store/folders'
 import type { Mailbox, UnifiedView } from './mailbox'
@@ -55,8 +54,6 @@ async function folderDated(db: QuireDatabase, accountId: AccountId, path: string
     const limit = chunk + atUpper.size
     const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, upper], true, true).reverse().limit(limit)
     const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
-    // each request leaves its keys (fresh strings in every one) as garbage for the page to collect
-    notePageWork(1)
     keys.forEach((key, i) => {
       const date = (indexKeys[i] as unknown as [AccountId, string, number])[2]
       // the key rebuilt on the folder's own strings: IndexedDB hands out a fresh copy of the

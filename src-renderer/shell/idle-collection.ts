@@ -4,8 +4,8 @@ import { Dexie } from 'dexie'
 export type ExposedGc = (options?: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void
 
 /**
- * Gives back the page's garbage once a burst of work (writes into IndexedDB: a sync, its full-text
- * indexing; reading a large folder's list) has paused, as main does after a sync (src-main/mail/idle-collection.ts). Chromium's
+ * Gives back the page's garbage once a burst of writes into IndexedDB (a sync, its full-text
+ * indexing) has paused, as main does after a sync (src-main/mail/idle-collection.ts). Chromium's
  * V8 shrinks a heap grown by such a burst only over about a minute: measured 10 s after a 100k
  * sync and its indexing, the renderer was 417 MB resident with 26 MB of its JS heap live, and
  * 220 MB three seconds after one full collection. The page can collect only where its host exposes
@@ -26,9 +26,9 @@ export class PageIdleCollection {
     private readonly minWrites = 10,
   ) {}
 
-  /** Notes one unit of work (a committed write transaction); collects once work has paused for `quietMs`. */
-  noteWrite(units = 1): void {
-    this.writes += units
+  /** Notes one committed write transaction; collects once writing has paused for `quietMs`. */
+  noteWrite(): void {
+    this.writes++
     if (this.writes < this.minWrites) return
     clearTimeout(this.timer)
     this.timer = setTimeout(() => {
@@ -56,20 +56,8 @@ export function startPageIdleCollection(options: { gc?: ExposedGc | undefined; q
   const idle = new PageIdleCollection(() => requestIdleCallback(() => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' }), { timeout: 2000 }), options.quietMs)
   const onWrite = () => idle.noteWrite()
   Dexie.on('storagemutated', onWrite)
-  running = idle
   return () => {
     Dexie.on.storagemutated.unsubscribe(onWrite)
     idle.close()
-    if (running === idle) running = undefined
   }
-}
-
-let running: PageIdleCollection | undefined
-
-/**
- * Notes work that leaves garbage without writing: a read of `units` requests of thousands of
- * keys (listing a 100k folder leaves about 35 MB). Nothing happens where no collection runs.
- */
-export function notePageWork(units: number): void {
-  running?.noteWrite(units)
 }

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { Dexie } from 'dexie'
-import { notePageWork, PageIdleCollection, startPageIdleCollection, type ExposedGc } from '../../src-renderer/shell/idle-collection'
+import { PageIdleCollection, startPageIdleCollection, type ExposedGc } from '../../src-renderer/shell/idle-collection'
 
 describe('the page collects after a burst of writes', () => {
   it('collects once writing has paused, only after a burst large enough', () => {
@@ -47,24 +47,6 @@ describe('the page collects after a burst of writes', () => {
       await Dexie.delete(db.name)
       vi.unstubAllGlobals()
     }
-  })
-
-  it('counts large reads noted by the list as work too', async () => {
-    vi.stubGlobal('requestIdleCallback', (run: () => void) => setTimeout(run, 0))
-    const gc = vi.fn<ExposedGc>()
-    const stop = startPageIdleCollection({ gc, quietMs: 50 })
-    try {
-      notePageWork(5)
-      await new Promise((r) => setTimeout(r, 150))
-      expect(gc).not.toHaveBeenCalled()
-      notePageWork(5)
-      await vi.waitFor(() => expect(gc).toHaveBeenCalledTimes(1))
-    } finally {
-      stop()
-      vi.unstubAllGlobals()
-    }
-    // stopped: notes go nowhere
-    notePageWork(100)
   })
 
   it('does nothing where the host does not expose gc (a browser)', () => {
