@@ -7,8 +7,8 @@ export type ExposedGc = (options?: { type: 'major'; execution: 'sync'; flavor: '
  * Gives back the page's garbage once a burst of writes into IndexedDB (a sync, its full-text
  * indexing) has paused, as main does after a sync (src-main/mail/idle-collection.ts). Chromium's
  * V8 shrinks a heap grown by such a burst only over about a minute: measured 10 s after a 100k
- * sync and its indexing, the renderer was 417 MB resident with 26 MB of its JS heap live, and
- * 220 MB three seconds after one full collection. The page can collect only where its host exposes
+ * sync and its indexing, the renderer was 359 MB resident with 26 MB of its JS heap live, and
+ * 219 MB three seconds after one collection (139 ms). The page can collect only where its host exposes
  * V8's `gc` (`--js-flags=--expose-gc`); a browser without it (web mode) keeps V8's own pace.
  */
 export class PageIdleCollection {
