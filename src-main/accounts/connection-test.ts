@@ -1,4 +1,3 @@
-import { createTransport } from 'nodemailer'
 import type { z } from 'zod'
 import type { ConnectionCheck } from '../common/contract/accounts'
 import type { AccountSettings } from '../common/domain/account'
@@ -27,6 +26,8 @@ export async function checkImap(settings: AccountSettings, password: string, tru
 /** EHLO, STARTTLS or TLS, AUTH — nodemailer's verify(), which sends no message. */
 export async function checkSmtp(settings: AccountSettings, password: string, trust: Pick<AccountAccess, 'tlsOptions'>): Promise<Check> {
   const { host, port, security } = settings.smtp
+  // loaded on first use, not at start (see compose/smtp-submission.ts)
+  const { createTransport } = await import('nodemailer')
   const transport = createTransport({
     host,
     port,

@@ -1,4 +1,3 @@
-import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Draft, Mailbox } from '../common/domain/compose'
 import { productName, version } from '../../package.json'
 import { extractInlineImages } from './inline-images'
@@ -23,6 +22,8 @@ export interface BuiltMessage {
  * the draft's own Message-ID — never a fresh one, so every attempt builds the same message.
  */
 export async function buildMessage(draft: Draft, { date }: { date: Date }): Promise<BuiltMessage> {
+  // nodemailer is loaded by the first message built, not at start (see smtp-submission.ts)
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer')
   const inline = draft.html === null ? null : extractInlineImages(draft.html, draft.messageId)
   const composer = (keepBcc: boolean) => {
     const node = new MailComposer({

@@ -1,8 +1,9 @@
 import type { ImapFlow } from 'imapflow'
-import { simpleParser, type ParsedMail } from 'mailparser'
+import type { ParsedMail } from 'mailparser'
 import { QuireError } from '../common/contract'
 import type { Attachment } from '../common/domain/mail'
 import type { SmimeService } from '../smime'
+import { parseMessage } from './mime-parser'
 
 /**
  * Parts inside an encrypted (or opaque-signed) S/MIME message have no part number on the server:
@@ -58,7 +59,7 @@ export async function downloadDecryptedAttachment(
       details: { uid, partId },
     })
   }
-  const parsed = await simpleParser(opened.message, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true })
+  const parsed = await parseMessage(opened.message, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true })
   const wanted = parsed.attachments.find((attachment) => (attachment.partId ?? '1') === part)
   if (!wanted) throw new QuireError('NOT_FOUND', { message: 'The decrypted message has no such attachment.', details: { uid, partId } })
   if (wanted.size > maxBytes) {

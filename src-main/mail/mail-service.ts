@@ -89,8 +89,9 @@ export function createMailService(
     },
   })
 
-  // the garbage of a large sync is collected once syncing pauses (see IdleCollection)
+  // the garbage of starting and of a large sync is collected once main is quiet (see IdleCollection)
   const idle = new IdleCollection()
+  idle.noteStarted()
   const synced = <T extends { added: readonly unknown[] }>(delta: T): T => {
     idle.noteSynced(delta.added.length)
     return delta

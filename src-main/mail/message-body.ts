@@ -1,10 +1,11 @@
 import type { ImapFlow, MessageStructureObject } from 'imapflow'
-import { simpleParser, type ParsedMail } from 'mailparser'
+import type { ParsedMail } from 'mailparser'
 import { QuireError } from '../common/contract'
 import type { MessageBody } from '../common/domain/mail'
 import { isSmime, type SmimeService } from '../smime'
 import { attachmentsOf } from './body-structure'
 import { decryptedAttachmentsOf } from './decrypted-attachments'
+import { parseMessage } from './mime-parser'
 
 /** What the body fetch needs of S/MIME: opening a message with my keys, and whether its plain text may be cached. */
 export type SmimeReader = Pick<SmimeService, 'read' | 'cacheDecrypted'>
@@ -72,7 +73,7 @@ export async function readMessageBody(
   let parsed: ParsedMail | null
   try {
     // cid: links stay as they are: the reader shows inline images from `inlineImages` in a sandbox
-    parsed = await simpleParser(source, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, maxHtmlLengthToParse: MAX_HTML_TO_TEXT })
+    parsed = await parseMessage(source, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, maxHtmlLengthToParse: MAX_HTML_TO_TEXT })
   } catch {
     parsed = null
   }

@@ -31,6 +31,8 @@ const PRELOAD_PATH = fileURLToPath(new URL('../preload/index.cjs', import.meta.u
 // Both must happen before 'ready'.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }])
 app.enableSandbox()
+// renderers get V8's `gc`: the page collects after a burst of syncing (src-renderer/shell/idle-collection.ts)
+app.commandLine.appendSwitch('js-flags', '--expose-gc')
 
 // `--data-dir DIR` (npm start passes it on) moves userData, and with it the single-instance lock.
 const dataDirArgument = dataDirFromArgv(process.argv)

@@ -5,11 +5,18 @@ import { createClient, type Client } from '../../src-renderer/rpc/client'
 import { openWebSocket, rpcUrlFor } from '../../src-renderer/rpc/websocket-connection'
 import type { ServersEnv, TestUserName } from '../servers/harness'
 
-/** Debian's Chromium, as the e2e tests run it (playwright.config.ts). */
+/**
+ * Debian's Chromium, as the e2e tests run it (playwright.config.ts), with V8's `gc` exposed to pages
+ * as the Electron shell does (electron-main.ts), so the page collects after a sync as the app does;
+ * QUIRE_BENCH_NO_GC=1 measures a plain browser (web mode) instead.
+ */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.QUIRE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      ...['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      ...(process.env.QUIRE_BENCH_NO_GC ? [] : ['--js-flags=--expose-gc']),
+    ],
   })
 }
 

@@ -27,6 +27,26 @@ describe('collecting after a burst of syncing', () => {
     idle.close()
   })
 
+  it('collects once after start, later when a sync burst follows', () => {
+    const collect = vi.fn()
+    const idle = new IdleCollection(5000, 2000, collect)
+    idle.noteStarted()
+    vi.advanceTimersByTime(4000)
+    expect(collect).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(1000)
+    expect(collect).toHaveBeenCalledTimes(1)
+
+    // a burst right after start: one collection once it has paused, not one in the middle of it
+    idle.noteStarted()
+    vi.advanceTimersByTime(3000)
+    idle.noteSynced(5000)
+    vi.advanceTimersByTime(4000)
+    expect(collect).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(1000)
+    expect(collect).toHaveBeenCalledTimes(2)
+    idle.close()
+  })
+
   it('uses V8’s own low-memory collection by default, which frees unreachable memory', () => {
     vi.useRealTimers()
     const idle = new IdleCollection(0, 1)
