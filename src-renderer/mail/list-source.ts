@@ -1,7 +1,7 @@
-import { Dexie } from 'dexie'
+import { Dexie, type Collection, type IndexableType } from 'dexie'
 import type { AccountId } from '../../src-main/common/domain/account'
 import type { SpecialUse } from '../../src-main/common/domain/mail'
-import type { FolderRow, MessageKey, QuireDatabase } from '../store/database'
+import type { FolderRow, MessageKey, MessageRow, QuireDatabase } from '../store/database'
 import { inSyncOrder, roleOf } from '../store/folders'
 import type { Mailbox, UnifiedView } from './mailbox'
 
@@ -37,13 +37,25 @@ export function mergeNewestFirst(lists: readonly DatedKey[][]): DatedKey[] {
   }
 }
 
+/**
+ * A walk's index keys and primary keys side by side, read in one transaction so both are of the
+ * same rows (IndexedDB has no request that returns both without the values).
+ */
+function indexAndPrimaryKeys(db: QuireDatabase, range: () => Collection<MessageRow, MessageKey>): Promise<[IndexableType[], MessageKey[]]> {
+  return db.transaction('r', db.messages, () => Promise.all([range().keys(), range().primaryKeys()]))
+}
+
 /** Keys read per request when listing a whole folder. */
 const LIST_CHUNK = 5000
 
 /**
  * One folder newest first, by one walk of the date index (index keys and primary keys side by
- * side), in requests of `LIST_CHUNK`: IndexedDB answers other reads between them (the first rows
- * of a 100k folder are read while its whole list still is, and do not wait for it).
+ * side), in requests of `LIST_CHUNK`, each its own read transaction: IndexedDB answers other reads
+ * between them (the first rows of a 100k folder are read while its whole list still is, and do not
+ * wait for it), and a sync's write goes between them too instead of waiting for the whole walk
+ * (seconds at 100k) and holding up every read begun after it. A write between two chunks can
+ * leave the list briefly stale, never doubled (each chunk starts below the dates already listed);
+ * the write makes `liveQuery` read the list again.
  */
 async function folderDated(db: QuireDatabase, accountId: AccountId, path: string, chunk = LIST_CHUNK): Promise<DatedKey[]> {
   const listed: DatedKey[] = []
@@ -53,7 +65,7 @@ async function folderDated(db: QuireDatabase, accountId: AccountId, path: string
   for (;;) {
     const limit = chunk + atUpper.size
     const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, upper], true, true).reverse().limit(limit)
-    const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
+    const [indexKeys, keys] = await indexAndPrimaryKeys(db, range)
     keys.forEach((key, i) => {
       const date = (indexKeys[i] as unknown as [AccountId, string, number])[2]
       // the key rebuilt on the folder's own strings: IndexedDB hands out a fresh copy of the
@@ -91,7 +103,7 @@ async function unread(db: QuireDatabase, folders: readonly FolderRow[]): Promise
 async function flagged(db: QuireDatabase, folders: readonly FolderRow[]): Promise<DatedKey[]> {
   const shown = new Set(smartFolders(folders).map((folder) => JSON.stringify([folder.accountId, folder.path])))
   const range = () => db.messages.where('[flagged+internalDate]').between([1, Dexie.minKey], [1, Dexie.maxKey]).reverse()
-  const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
+  const [indexKeys, keys] = await indexAndPrimaryKeys(db, range)
   return keys.flatMap((key, i) => (shown.has(JSON.stringify([key[0], key[1]])) ? [{ key, date: (indexKeys[i] as unknown as [number, number])[1] }] : []))
 }
 
@@ -116,9 +128,7 @@ async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<DatedK
  * `chunk`: keys per read request of a folder (tests use small ones).
  */
 export function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<DatedKey[]> {
-  return db.transaction('r', [db.messages, db.folders], () =>
-    mailbox.kind === 'folder' ? folderDated(db, mailbox.accountId, mailbox.path, options.chunk) : unifiedView(db, mailbox.view),
-  )
+  return mailbox.kind === 'folder' ? folderDated(db, mailbox.accountId, mailbox.path, options.chunk) : unifiedView(db, mailbox.view)
 }
 
 /** A key as one string, for sets and maps (a message key is an array, compared by identity otherwise). */
@@ -130,7 +140,7 @@ export function keyId(key: MessageKey): string {
 /** The newest `limit` keys of one folder: two short walks from the top of its date index. */
 async function folderNewest(db: QuireDatabase, accountId: AccountId, path: string, limit: number): Promise<DatedKey[]> {
   const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, Dexie.maxKey]).reverse().limit(limit)
-  const [indexKeys, keys] = await Promise.all([range().keys(), range().primaryKeys()])
+  const [indexKeys, keys] = await indexAndPrimaryKeys(db, range)
   return keys.map((key, i) => ({ key: [accountId, path, key[2]], date: (indexKeys[i] as unknown as [AccountId, string, number])[2] }))
 }
 

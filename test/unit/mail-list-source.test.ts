@@ -86,4 +86,18 @@ describe('mailbox lists', () => {
     expect(mailboxFirstKeys(db, { kind: 'unified', view: 'unread' }, 100)).toBeNull()
     db.close()
   })
+
+  it('lets a sync write go between the read requests of a large folder, instead of after all of them', async () => {
+    const db = new QuireDatabase('list-source-interleave')
+    await db.open()
+    await db.messages.bulkPut(Array.from({ length: 600 }, (_, i) => ({ accountId, path: 'Big', uid: i + 1, internalDate: at(1) + i * 1000 }) as unknown as MessageRow))
+    const finished: string[] = []
+    const listing = mailboxKeys(db, { kind: 'folder', accountId, path: 'Big' }, { chunk: 50 }).then((keys) => (finished.push('list'), keys))
+    // a batch of a backfill, begun while the list is being read
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    const writing = db.transaction('rw', db.messages, () => db.messages.put({ accountId, path: 'Big', uid: 601, internalDate: at(1) - 1000 } as unknown as MessageRow)).then(() => finished.push('write'))
+    await Promise.all([listing, writing])
+    expect(finished).toEqual(['write', 'list'])
+    db.close()
+  })
 })
