@@ -133,17 +133,16 @@ export class QuireDatabase extends Dexie {
     // sync of a whole folder; `messagesById` answers that look-up through `messageIds` instead, which
     // threading keeps anyway. Rows are unchanged, so there is nothing to rewrite: IndexedDB drops the
     // index in the version change.
-    this.version(2).stores({
-      messages: [
-        '[accountId+path+uid]',
-        '[accountId+path+internalDate]',
-        '[accountId+path+unread]',
-        '[flagged+internalDate]',
-        '[accountId+threadId]',
-        '[accountId+subjectKey+internalDate]',
-        '[accountId+orphanSubject]',
-      ].join(', '),
-    })
+    const messagesV2 = [
+      '[accountId+path+uid]',
+      '[accountId+path+internalDate]',
+      '[accountId+path+unread]',
+      '[flagged+internalDate]',
+      '[accountId+threadId]',
+      '[accountId+subjectKey+internalDate]',
+      '[accountId+orphanSubject]',
+    ]
+    this.version(2).stores({ messages: messagesV2.join(', ') })
     // Version 3: threading finds related messages through two indexes of `messages` (its Message-ID,
     // and each id its References name) instead of a `messageIds` row per Message-ID. An index entry
     // costs a fraction of a row: the initial sync wrote as many `messageIds` rows as messages, and
@@ -153,17 +152,7 @@ export class QuireDatabase extends Dexie {
     // rows get both index entries in the version change; each account's filter is built from its
     // rows the first time it is needed.
     this.version(3).stores({
-      messages: [
-        '[accountId+path+uid]',
-        '[accountId+path+internalDate]',
-        '[accountId+path+unread]',
-        '[flagged+internalDate]',
-        '[accountId+threadId]',
-        '[accountId+subjectKey+internalDate]',
-        '[accountId+orphanSubject]',
-        'messageId',
-        '*references',
-      ].join(', '),
+      messages: [...messagesV2, 'messageId', '*references'].join(', '),
       messageIds: null,
       messageIdFilters: 'accountId',
     })
