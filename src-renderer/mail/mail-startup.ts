@@ -1,5 +1,6 @@
 import { searchIndex } from '../search/search-service'
 import { mainConnection } from '../shell/connection.svelte'
+import { notePageBurst } from '../shell/idle-collection'
 import { openStore } from '../store/open-store'
 import { mailState } from './mail-state.svelte'
 import { mailStatus } from './mail-status.svelte'
@@ -35,7 +36,12 @@ export function startMail(): void {
       mailState.store = store
       mailStatus.follow(store)
       notifyNewMail(store)
-      searchIndex.catchUp(listShownAndIdle()).catch((error: unknown) => console.error('Quire search index:', error))
+      searchIndex
+        .catchUp(listShownAndIdle())
+        // the start's reads (the list, the catch-up, the word index) leave their garbage: give it back once quiet
+        .then(() => searchIndex.ready())
+        .then(notePageBurst)
+        .catch((error: unknown) => console.error('Quire search index:', error))
       store.started.then(
         () => (mailState.started = true),
         (error: unknown) => (mailState.storeError = errorText(error)),

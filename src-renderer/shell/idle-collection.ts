@@ -11,6 +11,8 @@ export type ExposedGc = (options?: { type: 'major'; execution: 'sync'; flavor: '
  * 219 MB three seconds after one collection (139 ms). The page can collect only where its host exposes
  * V8's `gc` (`--js-flags=--expose-gc`); a browser without it (web mode) keeps V8's own pace.
  */
+const BURST_QUIET_MS = 1000
+
 export class PageIdleCollection {
   private writes = 0
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -29,19 +31,39 @@ export class PageIdleCollection {
   /** Notes one committed write transaction; collects once writing has paused for `quietMs`. */
   noteWrite(): void {
     this.writes++
-    if (this.writes < this.minWrites) return
+    if (this.writes >= this.minWrites) this.collectAfter(this.quietMs)
+  }
+
+  /**
+   * Notes work that left a lot of garbage without writing and is known to be over (the app's start
+   * on a large mailbox: its list read, the word index loaded into memory): collects a second later,
+   * unless writes begin meanwhile (then once they pause).
+   */
+  noteBurst(): void {
+    this.writes = Math.max(this.writes, this.minWrites)
+    this.collectAfter(BURST_QUIET_MS)
+  }
+
+  private collectAfter(ms: number): void {
     clearTimeout(this.timer)
     this.timer = setTimeout(() => {
       this.timer = undefined
       this.writes = 0
       this.collect()
-    }, this.quietMs)
+    }, ms)
   }
 
   close(): void {
     clearTimeout(this.timer)
     this.timer = undefined
   }
+}
+
+let running: PageIdleCollection | undefined
+
+/** Tells the page's collection (where the host allows one) that a burst of work just ended. */
+export function notePageBurst(): void {
+  running?.noteBurst()
 }
 
 /**
@@ -56,8 +78,10 @@ export function startPageIdleCollection(options: { gc?: ExposedGc | undefined; q
   const idle = new PageIdleCollection(() => requestIdleCallback(() => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' }), { timeout: 2000 }), options.quietMs)
   const onWrite = () => idle.noteWrite()
   Dexie.on('storagemutated', onWrite)
+  running = idle
   return () => {
     Dexie.on.storagemutated.unsubscribe(onWrite)
     idle.close()
+    if (running === idle) running = undefined
   }
 }

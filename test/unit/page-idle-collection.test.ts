@@ -31,6 +31,30 @@ describe('the page collects after a burst of writes', () => {
     }
   })
 
+  it('collects once quiet after a burst of work that wrote nothing (the start on a large mailbox)', () => {
+    vi.useFakeTimers()
+    try {
+      const collect = vi.fn()
+      const idle = new PageIdleCollection(collect, 5000, 10)
+      idle.noteBurst()
+      vi.advanceTimersByTime(500)
+      expect(collect).not.toHaveBeenCalled()
+      vi.advanceTimersByTime(500)
+      expect(collect).toHaveBeenCalledTimes(1)
+      // writes begun right after a burst postpone its collection until they pause
+      idle.noteBurst()
+      vi.advanceTimersByTime(500)
+      idle.noteWrite()
+      vi.advanceTimersByTime(4000)
+      expect(collect).toHaveBeenCalledTimes(1)
+      vi.advanceTimersByTime(1000)
+      expect(collect).toHaveBeenCalledTimes(2)
+      idle.close()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it("follows the page's IndexedDB writes and runs V8's releasing collection when idle", async () => {
     vi.stubGlobal('requestIdleCallback', (run: () => void) => setTimeout(run, 0))
     const db = new Dexie(`idle-collection-${Date.now()}`)
