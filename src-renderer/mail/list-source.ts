@@ -3,6 +3,7 @@ import type { AccountId } from '../../src-main/common/domain/account'
 import type { SpecialUse } from '../../src-main/common/domain/mail'
 import type { FolderRow, MessageKey, MessageRow, QuireDatabase } from '../store/database'
 import { inSyncOrder, roleOf } from '../store/folders'
+import type { Watched, WatchedRange } from '../store/watched-read'
 import type { Mailbox, UnifiedView } from './mailbox'
 
 /** A message of a list, with the date it sorts by (RFC 3501 INTERNALDATE: when it arrived). */
@@ -84,30 +85,65 @@ function smartFolders(folders: readonly FolderRow[]): FolderRow[] {
   return folders.filter((folder) => folder.selectable && folder.syncEnabled && !NOT_IN_SMART_VIEWS.has(roleOf(folder) as SpecialUse))
 }
 
-async function unifiedRole(db: QuireDatabase, folders: readonly FolderRow[], role: 'inbox' | 'drafts' | 'sent'): Promise<DatedKey[]> {
-  const byAccount = new Map<AccountId, FolderRow>()
-  for (const folder of inSyncOrder(folders.filter((f) => roleOf(f) === role))) if (!byAccount.has(folder.accountId)) byAccount.set(folder.accountId, folder)
-  return mergeNewestFirst(await Promise.all([...byAccount.values()].map((folder) => folderDated(db, folder.accountId, folder.path))))
+/** Every key of a table (`watchedRead` ranges). */
+const EVERY_KEY = { lower: Dexie.minKey, upper: Dexie.maxKey }
+
+/** The folder list: a view across folders is read again when a folder is added, removed or changes role. */
+const FOLDER_LIST: readonly WatchedRange[] = [
+  { table: 'folders', index: '', ...EVERY_KEY },
+  { table: 'folders', index: ':dels', ...EVERY_KEY },
+]
+
+/**
+ * What a folder's list depends on: its messages' keys (a message written, moved or deleted, whether
+ * or not Dexie knew its old values) and its date index (arrivals, dates), each as one range.
+ */
+function folderRanges(accountId: AccountId, path: string, index = '[accountId+path+internalDate]'): WatchedRange[] {
+  const lower = [accountId, path, Dexie.minKey]
+  const upper = [accountId, path, Dexie.maxKey]
+  return [
+    { table: 'messages', index: '', lower, upper },
+    { table: 'messages', index: ':dels', lower, upper },
+    { table: 'messages', index, lower, upper },
+  ]
 }
 
-async function unread(db: QuireDatabase, folders: readonly FolderRow[]): Promise<DatedKey[]> {
+async function unifiedRole(db: QuireDatabase, folders: readonly FolderRow[], role: 'inbox' | 'drafts' | 'sent'): Promise<Watched<DatedKey[]>> {
+  const byAccount = new Map<AccountId, FolderRow>()
+  for (const folder of inSyncOrder(folders.filter((f) => roleOf(f) === role))) if (!byAccount.has(folder.accountId)) byAccount.set(folder.accountId, folder)
+  const shown = [...byAccount.values()]
+  return {
+    value: mergeNewestFirst(await Promise.all(shown.map((folder) => folderDated(db, folder.accountId, folder.path)))),
+    watch: [...FOLDER_LIST, ...shown.flatMap((folder) => folderRanges(folder.accountId, folder.path))],
+  }
+}
+
+async function unread(db: QuireDatabase, folders: readonly FolderRow[]): Promise<Watched<DatedKey[]>> {
+  const shown = smartFolders(folders)
   const lists = await Promise.all(
-    smartFolders(folders).map(async (folder) => {
+    shown.map(async (folder) => {
       const rows = await db.messages.where('[accountId+path+unread]').equals([folder.accountId, folder.path, 1]).toArray()
       return rows.map((row): DatedKey => ({ key: [row.accountId, row.path, row.uid], date: row.internalDate })).sort((a, b) => b.date - a.date)
     }),
   )
-  return mergeNewestFirst(lists)
+  return { value: mergeNewestFirst(lists), watch: [...FOLDER_LIST, ...shown.flatMap((folder) => folderRanges(folder.accountId, folder.path, '[accountId+path+unread]'))] }
 }
 
-async function flagged(db: QuireDatabase, folders: readonly FolderRow[]): Promise<DatedKey[]> {
+async function flagged(db: QuireDatabase, folders: readonly FolderRow[]): Promise<Watched<DatedKey[]>> {
   const shown = new Set(smartFolders(folders).map((folder) => JSON.stringify([folder.accountId, folder.path])))
   const range = () => db.messages.where('[flagged+internalDate]').between([1, Dexie.minKey], [1, Dexie.maxKey]).reverse()
   const [indexKeys, keys] = await indexAndPrimaryKeys(db, range)
-  return keys.flatMap((key, i) => (shown.has(JSON.stringify([key[0], key[1]])) ? [{ key, date: (indexKeys[i] as unknown as [number, number])[1] }] : []))
+  return {
+    value: keys.flatMap((key, i) => (shown.has(JSON.stringify([key[0], key[1]])) ? [{ key, date: (indexKeys[i] as unknown as [number, number])[1] }] : [])),
+    watch: [
+      ...FOLDER_LIST,
+      { table: 'messages', index: '[flagged+internalDate]', lower: [1, Dexie.minKey], upper: [1, Dexie.maxKey] },
+      { table: 'messages', index: ':dels', ...EVERY_KEY },
+    ],
+  }
 }
 
-async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<DatedKey[]> {
+async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<Watched<DatedKey[]>> {
   const folders = await db.folders.toArray()
   switch (view) {
     case 'inbox':
@@ -122,13 +158,20 @@ async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<DatedK
 }
 
 /**
- * Every message a mailbox shows, newest first, as keys: the list renders rows from them only for
- * what is on screen, so a folder of 100k messages costs one index walk, never 100k rows. Run it
- * in `liveQuery` to follow the cache. Search results come from the search index instead.
- * `chunk`: keys per read request of a folder (tests use small ones).
+ * Every message a mailbox shows, newest first, as keys, with the store ranges the list depends on:
+ * the list renders rows from the keys only for what is on screen, so a folder of 100k messages costs
+ * one index walk, never 100k rows. Follow it with `watchedRead`, which runs it again when a write
+ * touches those ranges (Dexie's `liveQuery` would note each of the 100k keys). Search results come
+ * from the search index instead. `chunk`: keys per read request of a folder (tests use small ones).
  */
-export function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<DatedKey[]> {
-  return mailbox.kind === 'folder' ? folderDated(db, mailbox.accountId, mailbox.path, options.chunk) : unifiedView(db, mailbox.view)
+export async function mailboxRead(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<Watched<DatedKey[]>> {
+  if (mailbox.kind === 'unified') return unifiedView(db, mailbox.view)
+  return { value: await folderDated(db, mailbox.accountId, mailbox.path, options.chunk), watch: folderRanges(mailbox.accountId, mailbox.path) }
+}
+
+/** Every message a mailbox shows, newest first, as keys (`mailboxRead` without its ranges). */
+export async function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<DatedKey[]> {
+  return (await mailboxRead(db, mailbox, options)).value
 }
 
 /** A key as one string, for sets and maps (a message key is an array, compared by identity otherwise). */

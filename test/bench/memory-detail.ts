@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { WebSocket } from 'ws'
 
@@ -132,5 +132,21 @@ export async function mainHeap(pid: number): Promise<string> {
     return `main memoryUsage MB: ${before}; after a full GC: ${after}`
   } finally {
     ws.close()
+  }
+}
+
+/**
+ * Writes the page's V8 heap snapshot to `file` (diagnosis only, when QUIRE_BENCH_HEAP_SNAPSHOT names
+ * a file): what the live JS heap is made of, by constructor, with `node scripts/heap-summary.mjs`.
+ */
+export async function writePageHeapSnapshot(page: Page, file: string): Promise<void> {
+  const session = await page.context().newCDPSession(page)
+  const chunks: string[] = []
+  session.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => void chunks.push(chunk))
+  try {
+    await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+    writeFileSync(file, chunks.join(''))
+  } finally {
+    await session.detach()
   }
 }
