@@ -1,7 +1,7 @@
 import { Dexie } from 'dexie'
 import type { AccountId } from '../../src-main/common/domain/account'
 import type { MessageKey, MessageRow, QuireDatabase } from '../store/database'
-import type { DatedKey } from './list-source'
+import type { DatedKey, ListedKeys } from './listed-keys'
 
 /** Up to this many listed messages, their rows are read by key; past it, walking the thread index costs less. */
 const READ_ROWS_UP_TO = 2000
@@ -71,8 +71,9 @@ export function collapseThreads(keys: readonly DatedKey[], threads: Pick<ThreadL
 }
 
 /** The conversation view of a list of keys: one row per thread, newest thread first. */
-export async function conversationKeys(db: QuireDatabase, keys: readonly DatedKey[], readRowsUpTo = READ_ROWS_UP_TO): Promise<DatedKey[]> {
-  if (keys.length === 0) return []
+export async function conversationKeys(db: QuireDatabase, listed: ListedKeys, readRowsUpTo = READ_ROWS_UP_TO): Promise<DatedKey[]> {
+  if (listed.length === 0) return []
+  const keys = listed.slice()
   return collapseThreads(keys, await threadsOf(db, keys, readRowsUpTo))
 }
 

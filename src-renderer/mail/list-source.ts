@@ -4,39 +4,11 @@ import type { SpecialUse } from '../../src-main/common/domain/mail'
 import type { FolderRow, MessageKey, MessageRow, QuireDatabase } from '../store/database'
 import { inSyncOrder, roleOf } from '../store/folders'
 import type { Watched, WatchedRange } from '../store/watched-read'
+import { mergeNewestFirst, PackedKeysBuilder, type ListedKeys, type PackedKeys } from './listed-keys'
 import type { Mailbox, UnifiedView } from './mailbox'
-
-/** A message of a list, with the date it sorts by (RFC 3501 INTERNALDATE: when it arrived). */
-export interface DatedKey {
-  key: MessageKey
-  date: number
-  /**
-   * In the conversation view, a row stands for its thread's messages in the mailbox (newest first,
-   * `key` among them): actions on the row apply to all of them.
-   */
-  members?: readonly MessageKey[]
-}
 
 /** Folders whose messages are copies or leftovers: views across folders leave them out. */
 const NOT_IN_SMART_VIEWS: ReadonlySet<SpecialUse> = new Set(['trash', 'junk', 'all', 'flagged'])
-
-/** Merges lists that are each newest first into one newest-first list (ties keep list order). */
-export function mergeNewestFirst(lists: readonly DatedKey[][]): DatedKey[] {
-  const nonEmpty = lists.filter((list) => list.length > 0)
-  if (nonEmpty.length <= 1) return nonEmpty[0] ?? []
-  const merged: DatedKey[] = []
-  const at = nonEmpty.map(() => 0)
-  for (;;) {
-    let best = -1
-    for (let i = 0; i < nonEmpty.length; i++) {
-      const candidate = nonEmpty[i]![at[i]!]
-      if (candidate && (best < 0 || candidate.date > nonEmpty[best]![at[best]!]!.date)) best = i
-    }
-    if (best < 0) return merged
-    merged.push(nonEmpty[best]![at[best]!]!)
-    at[best]!++
-  }
-}
 
 /**
  * A walk's index keys and primary keys side by side, read in one transaction so both are of the
@@ -58,8 +30,8 @@ const LIST_CHUNK = 5000
  * leave the list briefly stale, never doubled (each chunk starts below the dates already listed);
  * the write makes `liveQuery` read the list again.
  */
-async function folderDated(db: QuireDatabase, accountId: AccountId, path: string, chunk = LIST_CHUNK): Promise<DatedKey[]> {
-  const listed: DatedKey[] = []
+async function folderDated(db: QuireDatabase, accountId: AccountId, path: string, chunk = LIST_CHUNK): Promise<PackedKeys> {
+  const listed = new PackedKeysBuilder()
   let upper: unknown = Dexie.maxKey
   // the UIDs already listed at date `upper`: the next request starts at that date again
   let atUpper = new Set<number>()
@@ -67,16 +39,17 @@ async function folderDated(db: QuireDatabase, accountId: AccountId, path: string
     const limit = chunk + atUpper.size
     const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, upper], true, true).reverse().limit(limit)
     const [indexKeys, keys] = await indexAndPrimaryKeys(db, range)
+    let last = upper
     keys.forEach((key, i) => {
       const date = (indexKeys[i] as unknown as [AccountId, string, number])[2]
-      // the key rebuilt on the folder's own strings: IndexedDB hands out a fresh copy of the
-      // account id and path with every key, which 100k listed keys would otherwise hold
-      if (date !== upper || !atUpper.has(key[2])) listed.push({ key: [accountId, path, key[2]], date })
+      // packed on the folder's own strings: IndexedDB hands out a fresh copy of the account id
+      // and path with every key, which 100k listed keys would otherwise hold
+      if (date !== upper || !atUpper.has(key[2])) listed.push(accountId, path, key[2], date)
+      last = date
     })
-    if (keys.length < limit) return listed
-    const last = listed.at(-1)!.date
+    if (keys.length < limit) return listed.build()
     atUpper = last === upper ? atUpper : new Set()
-    for (let i = listed.length - 1; i >= 0 && listed[i]!.date === last; i--) atUpper.add(listed[i]!.key[2])
+    for (let i = keys.length - 1; i >= 0 && (indexKeys[i] as unknown as [AccountId, string, number])[2] === last; i--) atUpper.add(keys[i]![2])
     upper = last
   }
 }
@@ -108,7 +81,7 @@ function folderRanges(accountId: AccountId, path: string, index = '[accountId+pa
   ]
 }
 
-async function unifiedRole(db: QuireDatabase, folders: readonly FolderRow[], role: 'inbox' | 'drafts' | 'sent'): Promise<Watched<DatedKey[]>> {
+async function unifiedRole(db: QuireDatabase, folders: readonly FolderRow[], role: 'inbox' | 'drafts' | 'sent'): Promise<Watched<PackedKeys>> {
   const byAccount = new Map<AccountId, FolderRow>()
   for (const folder of inSyncOrder(folders.filter((f) => roleOf(f) === role))) if (!byAccount.has(folder.accountId)) byAccount.set(folder.accountId, folder)
   const shown = [...byAccount.values()]
@@ -118,23 +91,27 @@ async function unifiedRole(db: QuireDatabase, folders: readonly FolderRow[], rol
   }
 }
 
-async function unread(db: QuireDatabase, folders: readonly FolderRow[]): Promise<Watched<DatedKey[]>> {
+async function unread(db: QuireDatabase, folders: readonly FolderRow[]): Promise<Watched<PackedKeys>> {
   const shown = smartFolders(folders)
   const lists = await Promise.all(
     shown.map(async (folder) => {
       const rows = await db.messages.where('[accountId+path+unread]').equals([folder.accountId, folder.path, 1]).toArray()
-      return rows.map((row): DatedKey => ({ key: [row.accountId, row.path, row.uid], date: row.internalDate })).sort((a, b) => b.date - a.date)
+      const list = new PackedKeysBuilder()
+      for (const row of rows.sort((a, b) => b.internalDate - a.internalDate)) list.push(row.accountId, row.path, row.uid, row.internalDate)
+      return list.build()
     }),
   )
   return { value: mergeNewestFirst(lists), watch: [...FOLDER_LIST, ...shown.flatMap((folder) => folderRanges(folder.accountId, folder.path, '[accountId+path+unread]'))] }
 }
 
-async function flagged(db: QuireDatabase, folders: readonly FolderRow[]): Promise<Watched<DatedKey[]>> {
+async function flagged(db: QuireDatabase, folders: readonly FolderRow[]): Promise<Watched<PackedKeys>> {
   const shown = new Set(smartFolders(folders).map((folder) => JSON.stringify([folder.accountId, folder.path])))
   const range = () => db.messages.where('[flagged+internalDate]').between([1, Dexie.minKey], [1, Dexie.maxKey]).reverse()
   const [indexKeys, keys] = await indexAndPrimaryKeys(db, range)
+  const list = new PackedKeysBuilder()
+  keys.forEach((key, i) => shown.has(JSON.stringify([key[0], key[1]])) && list.push(key[0], key[1], key[2], (indexKeys[i] as unknown as [number, number])[1]))
   return {
-    value: keys.flatMap((key, i) => (shown.has(JSON.stringify([key[0], key[1]])) ? [{ key, date: (indexKeys[i] as unknown as [number, number])[1] }] : [])),
+    value: list.build(),
     watch: [
       ...FOLDER_LIST,
       { table: 'messages', index: '[flagged+internalDate]', lower: [1, Dexie.minKey], upper: [1, Dexie.maxKey] },
@@ -143,7 +120,7 @@ async function flagged(db: QuireDatabase, folders: readonly FolderRow[]): Promis
   }
 }
 
-async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<Watched<DatedKey[]>> {
+async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<Watched<PackedKeys>> {
   const folders = await db.folders.toArray()
   switch (view) {
     case 'inbox':
@@ -164,13 +141,13 @@ async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<Watche
  * touches those ranges (Dexie's `liveQuery` would note each of the 100k keys). Search results come
  * from the search index instead. `chunk`: keys per read request of a folder (tests use small ones).
  */
-export async function mailboxRead(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<Watched<DatedKey[]>> {
+export async function mailboxRead(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<Watched<PackedKeys>> {
   if (mailbox.kind === 'unified') return unifiedView(db, mailbox.view)
   return { value: await folderDated(db, mailbox.accountId, mailbox.path, options.chunk), watch: folderRanges(mailbox.accountId, mailbox.path) }
 }
 
 /** Every message a mailbox shows, newest first, as keys (`mailboxRead` without its ranges). */
-export async function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<DatedKey[]> {
+export async function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<PackedKeys> {
   return (await mailboxRead(db, mailbox, options)).value
 }
 
@@ -181,10 +158,12 @@ export function keyId(key: MessageKey): string {
 }
 
 /** The newest `limit` keys of one folder: two short walks from the top of its date index. */
-async function folderNewest(db: QuireDatabase, accountId: AccountId, path: string, limit: number): Promise<DatedKey[]> {
+async function folderNewest(db: QuireDatabase, accountId: AccountId, path: string, limit: number): Promise<PackedKeys> {
   const range = () => db.messages.where('[accountId+path+internalDate]').between([accountId, path, Dexie.minKey], [accountId, path, Dexie.maxKey]).reverse().limit(limit)
   const [indexKeys, keys] = await indexAndPrimaryKeys(db, range)
-  return keys.map((key, i) => ({ key: [accountId, path, key[2]], date: (indexKeys[i] as unknown as [AccountId, string, number])[2] }))
+  const list = new PackedKeysBuilder()
+  keys.forEach((key, i) => list.push(accountId, path, key[2], (indexKeys[i] as unknown as [AccountId, string, number])[2]))
+  return list.build()
 }
 
 /**
@@ -192,7 +171,7 @@ async function folderNewest(db: QuireDatabase, accountId: AccountId, path: strin
  * reads the whole list (a folder of 100k messages takes about a second to list, its first rows
  * should not wait for that). Null where no date index gives the newest first cheaply (Unread).
  */
-export function mailboxFirstKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, limit: number): Promise<DatedKey[]> | null {
+export function mailboxFirstKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, limit: number): Promise<ListedKeys> | null {
   if (mailbox.kind === 'folder') return db.transaction('r', [db.messages], () => folderNewest(db, mailbox.accountId, mailbox.path, limit))
   if (mailbox.view !== 'inbox' && mailbox.view !== 'drafts' && mailbox.view !== 'sent') return null
   const role = mailbox.view

@@ -1,6 +1,7 @@
 import type { MessageKey } from '../store/database'
 import type { Store } from '../store/open-store'
-import { keyId, type DatedKey } from './list-source'
+import { keyId } from './list-source'
+import { indexOfKey, type ListedKeys } from './listed-keys'
 import { sameMailbox, type Mailbox } from './mailbox'
 
 const MAILBOX_KEY = 'quire.mail.mailbox'
@@ -35,7 +36,7 @@ class MailState {
   started = $state(false)
   mailbox = $state.raw<Mailbox>(loadMailbox())
   /** the mailbox's messages newest first, as the list last read them */
-  keys = $state.raw<readonly DatedKey[]>([])
+  keys = $state.raw<ListedKeys>([])
   keysLoaded = $state(false)
   /** selected rows by `keyId` */
   selected = $state.raw<ReadonlySet<string>>(new Set())
@@ -57,24 +58,19 @@ class MailState {
    * changed), while a scan of 100k keys takes well under a millisecond, once per move.
    */
   indexOf(key: MessageKey): number {
-    const [account, path, uid] = key
-    const keys = this.keys
-    for (let i = 0; i < keys.length; i++) {
-      const other = keys[i]!.key
-      if (other[2] === uid && other[1] === path && other[0] === account) return i
-    }
-    return -1
+    return indexOfKey(this.keys, key)
   }
 
   readonly activeIndex = $derived(this.active ? this.indexOf(this.active) : -1)
 
   /** The messages an action applies to: the selection, or the active row when nothing else is selected. */
   targets(): MessageKey[] {
-    const selected = this.keys.filter((entry) => this.selected.has(keyId(entry.key)))
-    if (selected.length > 0) return selected.flatMap((entry) => entry.members ?? [entry.key])
+    const selected: MessageKey[] = []
+    if (this.selected.size > 0) this.keys.forEach((entry) => this.selected.has(keyId(entry.key)) && selected.push(...(entry.members ?? [entry.key])))
+    if (selected.length > 0) return selected
     if (!this.active) return []
     // a conversation row stands for every message of its thread in the mailbox
-    return this.keys[this.activeIndex]?.members?.slice() ?? [this.active]
+    return this.keys.at(this.activeIndex)?.members?.slice() ?? [this.active]
   }
 
   /** where to go back to when the search is cleared */
@@ -127,14 +123,16 @@ class MailState {
   }
 
   selectAll(): void {
-    this.selected = new Set(this.keys.map((entry) => keyId(entry.key)))
+    const all: string[] = []
+    this.keys.forEach((entry) => all.push(keyId(entry.key)))
+    this.selected = new Set(all)
   }
 
   /** Moves the active row by `step` (j/k); `extend` grows the selection instead. */
   step(step: number, extend = false): void {
     if (this.keys.length === 0) return
     const index = this.activeIndex < 0 ? (step > 0 ? 0 : this.keys.length - 1) : Math.min(this.keys.length - 1, Math.max(0, this.activeIndex + step))
-    const key = this.keys[index]!.key
+    const key = this.keys.at(index)!.key
     if (extend) this.extendTo(key)
     else this.open(key)
   }
@@ -146,8 +144,8 @@ class MailState {
   neighbourAfter(leaving: readonly MessageKey[]): MessageKey | null {
     const gone = new Set(leaving.map(keyId))
     const start = Math.max(0, this.activeIndex)
-    for (let i = start; i < this.keys.length; i++) if (!gone.has(keyId(this.keys[i]!.key))) return this.keys[i]!.key
-    for (let i = start - 1; i >= 0; i--) if (!gone.has(keyId(this.keys[i]!.key))) return this.keys[i]!.key
+    for (let i = start; i < this.keys.length; i++) if (!gone.has(keyId(this.keys.at(i)!.key))) return this.keys.at(i)!.key
+    for (let i = start - 1; i >= 0; i--) if (!gone.has(keyId(this.keys.at(i)!.key))) return this.keys.at(i)!.key
     return null
   }
 

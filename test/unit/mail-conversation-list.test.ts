@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { AccountId } from '../../src-main/common/domain/account'
 import type { MessageKey } from '../../src-renderer/store/database'
 import { collapseThreads, conversationKeys, ThreadLookup, threadsOfRows } from '../../src-renderer/mail/conversation-list'
-import { mailboxKeys, type DatedKey } from '../../src-renderer/mail/list-source'
+import { mailboxKeys } from '../../src-renderer/mail/list-source'
+import type { DatedKey } from '../../src-renderer/mail/listed-keys'
 import { account, FakeMain, header, stopStores, storeOnFakeMain } from './store-fake-main'
 
 afterEach(stopStores)

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import type { AccountId } from '../../src-main/common/domain/account'
-import { keyId, mailboxFirstKeys, mailboxKeys, mergeNewestFirst } from '../../src-renderer/mail/list-source'
+import { keyId, mailboxFirstKeys, mailboxKeys } from '../../src-renderer/mail/list-source'
+import { mergeNewestFirst, PackedKeysBuilder, type DatedKey, type ListedKeys } from '../../src-renderer/mail/listed-keys'
 import { QuireDatabase, type MessageRow } from '../../src-renderer/store/database'
 import { account, accountId, FakeMain, header, stopStores, storeOnFakeMain } from './store-fake-main'
 
@@ -30,20 +31,30 @@ async function twoAccounts() {
   return store
 }
 
-async function subjects(db: Awaited<ReturnType<typeof twoAccounts>>['db'], keys: Awaited<ReturnType<typeof mailboxKeys>>) {
-  const rows = await db.messages.bulkGet(keys.map((entry) => entry.key))
+async function subjects(db: Awaited<ReturnType<typeof twoAccounts>>['db'], keys: ListedKeys) {
+  const rows = await db.messages.bulkGet(keys.slice().map((entry) => entry.key))
   return rows.map((row) => row?.subject)
 }
 
 describe('mailbox lists', () => {
   it('merges lists that are each newest first', () => {
-    const key = (uid: number) => [accountId, 'INBOX', uid] as [AccountId, string, number]
+    const packed = (path: string, entries: [uid: number, date: number][]) => {
+      const list = new PackedKeysBuilder()
+      for (const [uid, date] of entries) list.push(accountId, path, uid, date)
+      return list.build()
+    }
     const merged = mergeNewestFirst([
-      [{ key: key(1), date: 9 }, { key: key(2), date: 4 }],
-      [],
-      [{ key: key(3), date: 7 }, { key: key(4), date: 4 }, { key: key(5), date: 1 }],
+      packed('INBOX', [[1, 9], [2, 4]]),
+      packed('INBOX', []),
+      packed('Archive', [[3, 7], [4, 4], [5, 1]]),
     ])
-    expect(merged.map((entry) => entry.key[2])).toEqual([1, 3, 2, 4, 5])
+    expect(merged.slice().map((entry) => entry.key[2])).toEqual([1, 3, 2, 4, 5])
+    expect(merged.at(1)).toEqual({ key: [accountId, 'Archive', 3], date: 7 } satisfies DatedKey)
+    expect(merged.slice(-2).map((entry) => entry.key[2])).toEqual([4, 5])
+    expect(merged.at(-1)?.key).toEqual([accountId, 'Archive', 5])
+    expect(merged.at(5)).toBeUndefined()
+    expect(merged.indexOf([accountId, 'Archive', 5])).toBe(4)
+    expect(merged.indexOf([accountId, 'INBOX', 5])).toBe(-1)
   })
 
   it('lists one folder newest first, and the unified inbox across accounts', async () => {
@@ -78,11 +89,11 @@ describe('mailbox lists', () => {
     await db.messages.bulkPut(rows)
     const expected = rows.map((row) => ({ uid: row.uid, date: row.internalDate })).sort((a, b) => b.date - a.date || b.uid - a.uid)
     const listed = await mailboxKeys(db, { kind: 'folder', accountId, path: 'Big' }, { chunk: 50 })
-    expect(await mailboxKeys(db, { kind: 'folder', accountId, path: 'Big' })).toEqual(listed)
-    expect(listed.map((entry) => entry.key[2])).toEqual(expected.map((entry) => entry.uid))
-    expect(listed.map((entry) => entry.date)).toEqual(expected.map((entry) => entry.date))
+    expect((await mailboxKeys(db, { kind: 'folder', accountId, path: 'Big' })).slice()).toEqual(listed.slice())
+    expect(listed.slice().map((entry) => entry.key[2])).toEqual(expected.map((entry) => entry.uid))
+    expect(listed.slice().map((entry) => entry.date)).toEqual(expected.map((entry) => entry.date))
     const first = await mailboxFirstKeys(db, { kind: 'folder', accountId, path: 'Big' }, 100)
-    expect(first).toEqual(listed.slice(0, 100))
+    expect(first?.slice()).toEqual(listed.slice(0, 100))
     expect(mailboxFirstKeys(db, { kind: 'unified', view: 'unread' }, 100)).toBeNull()
     db.close()
   })

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto'
-import { mailboxRead, type DatedKey } from '../../src-renderer/mail/list-source'
+import { mailboxRead } from '../../src-renderer/mail/list-source'
+import type { ListedKeys } from '../../src-renderer/mail/listed-keys'
 import { QuireDatabase, type MessageRow } from '../../src-renderer/store/database'
 import { watchedRead } from '../../src-renderer/store/watched-read'
 import { accountId } from './store-fake-main'
@@ -12,7 +13,7 @@ function follow(db: QuireDatabase, path: string) {
   const lists: number[][] = []
   let reads = 0
   const subscription = watchedRead(db, () => (reads++, mailboxRead(db, { kind: 'folder', accountId, path }))).subscribe({
-    next: (keys: DatedKey[]) => lists.push(keys.map((entry) => entry.key[2])),
+    next: (keys: ListedKeys) => lists.push(keys.slice().map((entry) => entry.key[2])),
     error: (error) => {
       throw error
     },
