@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core'
 import type { WebMode } from '../e2e/web-mode'
 import { median, percentile, record, wanted } from './figures'
 import { timeSearchesInPage } from './in-page'
-import { collectPageGarbage, emptyPageRendererMb, mainHeap, pageCounters, rendererPids, residentParts, rssMb, writePageHeapSnapshot } from './memory-detail'
+import { collectPageGarbage, emptyPageRendererMb, mainHeap, pageCounters, rendererPids, residentParts, rssMb, writePageHeapSnapshot, allocatorDump } from './memory-detail'
 
 /** How many messages the page's full-text index holds (raw IndexedDB: the index lives in the app's module scope). */
 export function indexedCount(page: Page): Promise<number> {
@@ -147,6 +147,7 @@ export async function measureCachedFolder(browser: Browser, page: Page, web: Web
     await new Promise((r) => setTimeout(r, 50_000))
     const minute = { main: rssMb(web.process.pid!), renderer: pids[0] === undefined ? 0 : rssMb(pids[0]), counters: await pageCounters(page) }
     if (process.env.QUIRE_BENCH_HEAP_SNAPSHOT) await writePageHeapSnapshot(page, process.env.QUIRE_BENCH_HEAP_SNAPSHOT)
+    if (process.env.QUIRE_BENCH_MEMORY_DUMP && pids[0] !== undefined) console.log(`renderer by allocator (MB): ${await allocatorDump(browser, pids[0])}`)
     await collectPageGarbage(page)
     await new Promise((r) => setTimeout(r, 1000))
     const afterGc = { renderer: pids[0] === undefined ? 0 : rssMb(pids[0]), counters: await pageCounters(page) }

@@ -77,6 +77,7 @@ export async function emptyPageRendererMb(browser: Browser): Promise<number> {
     const fresh = (await rendererPids(browser)).filter((pid) => !before.has(pid))
     // Chromium may hand the page its spare renderer: then the busiest new one, else the least busy known
     const pid = fresh[0] ?? (await rendererPids(browser)).at(-1)
+    if (process.env.QUIRE_BENCH_MEMORY_DUMP && pid !== undefined) console.log(`empty page's renderer by allocator (MB): ${await allocatorDump(browser, pid)}`)
     return pid === undefined ? 0 : rssMb(pid)
   } finally {
     await page.close()
@@ -149,4 +150,33 @@ export async function writePageHeapSnapshot(page: Page, file: string): Promise<v
   } finally {
     await session.detach()
   }
+}
+
+/**
+ * Chromium's own account of each process's memory by allocator (a memory-infra dump, as
+ * chrome://tracing shows it): V8, Blink's garbage-collected heap, PartitionAlloc's partitions,
+ * malloc, the compositor, Skia, fonts. Returns one line per allocator over `minMb` for `pid`.
+ * Diagnosis only (QUIRE_BENCH_MEMORY_DUMP), not a figure.
+ */
+export async function allocatorDump(browser: Browser, pid: number, minMb = 0.5): Promise<string> {
+  const session = await browser.newBrowserCDPSession()
+  const events: { pid: number; ph: string; args?: { dumps?: { allocators?: Record<string, { attrs?: Record<string, { value: string }> }> } } }[] = []
+  session.on('Tracing.dataCollected', ({ value }) => void events.push(...(value as typeof events)))
+  try {
+    const ended = new Promise<void>((resolve) => session.once('Tracing.tracingComplete', () => resolve()))
+    await session.send('Tracing.start', { traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], memoryDumpConfig: { triggers: [] } } as never, transferMode: 'ReportEvents' })
+    await session.send('Tracing.requestMemoryDump' as never, { levelOfDetail: 'detailed' } as never)
+    await session.send('Tracing.end')
+    await ended
+  } finally {
+    await session.detach()
+  }
+  const allocators = events.find((event) => event.pid === pid && event.ph === 'v' && event.args?.dumps?.allocators)?.args?.dumps?.allocators ?? {}
+  const sizeMb = (name: string) => Number.parseInt(allocators[name]?.attrs?.size?.value ?? '0', 16) / 2 ** 20
+  // top-level allocators and their first level, the largest first
+  return Object.keys(allocators)
+    .filter((name) => name.split('/').length <= 2 && sizeMb(name) >= minMb)
+    .sort((a, b) => sizeMb(b) - sizeMb(a))
+    .map((name) => `${name} ${sizeMb(name).toFixed(1)}`)
+    .join('; ')
 }
