@@ -33,7 +33,10 @@ export default defineConfig({
     plugins: [svelte({ configFile: false })],
     build: {
       outDir: resolve(root, 'out/renderer'),
-      rolldownOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
+      // minified and all-ASCII, as web mode's build: the page keeps its script's source in memory,
+      // one byte per character when it is all ASCII, two otherwise (comments count; see vite.web.config.ts)
+      minify: true,
+      rolldownOptions: { input: { index: resolve(root, 'src-renderer/index.html') }, output: { charset: 'ascii' } },
     },
   },
 })

@@ -7,5 +7,12 @@ export default defineConfig({
   root: resolve(import.meta.dirname, 'src-renderer'),
   base: './',
   plugins: [svelte({ configFile: false })],
-  build: { outDir: resolve(import.meta.dirname, 'out/web'), emptyOutDir: true, target: 'chrome130' },
+  build: {
+    outDir: resolve(import.meta.dirname, 'out/web'),
+    emptyOutDir: true,
+    target: 'chrome130',
+    // the page keeps its script's source in memory for as long as it runs: all-ASCII source is kept
+    // one byte per character, source with any other character two (the bundle: 2.9 → 1.5 MB)
+    rolldownOptions: { output: { charset: 'ascii' } },
+  },
 })
