@@ -1,14 +1,16 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { WebSocketServer } from 'ws'
 import type { Router } from '../rpc/router'
 import { MAX_MESSAGE_BYTES } from '../rpc/router'
 import { webSocketEndpoint } from '../rpc/websocket-endpoint'
 import { contentSecurityPolicy } from './content-security-policy'
-import { readStaticFile } from './static-files'
+import { findStaticFile } from './static-files'
 
 export interface WebHostOptions {
   router: Router
@@ -67,7 +69,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     // the parser resolves `..`, which may lead out of the token's path: then it is not ours to serve
     const pathname = new URL(req.url, 'http://host').pathname
-    const file = pathname.startsWith(prefix) ? await readStaticFile(options.rendererDir, pathname.slice(prefix.length)) : undefined
+    const file = pathname.startsWith(prefix) ? await findStaticFile(options.rendererDir, pathname.slice(prefix.length)) : undefined
     if (!file) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n')
       return
@@ -77,8 +79,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       'Content-Security-Policy': contentSecurityPolicy,
       'Cache-Control': 'no-store',
       'Cross-Origin-Opener-Policy': 'same-origin',
+      'Content-Length': file.size,
     })
-    res.end(req.method === 'HEAD' ? undefined : file.body)
+    if (req.method === 'HEAD') return void res.end()
+    // in the stream's 64 KiB chunks, never the whole file in one buffer (see findStaticFile)
+    await pipeline(createReadStream(file.path), res).catch(() => res.destroy())
   }
 
   const server: Server = options.tls ? createHttpsServer(options.tls, handle) : createHttpServer(handle)

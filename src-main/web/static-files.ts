@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 
 const types: Record<string, string> = {
@@ -15,16 +15,24 @@ const types: Record<string, string> = {
 }
 
 /**
- * Reads a file of the built renderer. `relative` comes from the URL, so it is
+ * Finds a file of the built renderer. `relative` comes from the URL, so it is
  * normalised and must stay inside `root`: a `..` that escapes finds nothing.
+ * The caller streams the file rather than reading it whole: the renderer's script is about 1.5 MB,
+ * and one allocation that large, once freed, raises glibc's mmap and trim thresholds for the rest
+ * of the process, after which each thread's malloc arena keeps that much more of freed memory.
  */
-export async function readStaticFile(root: string, relative: string): Promise<{ body: Buffer; type: string } | undefined> {
+export async function findStaticFile(root: string, relative: string): Promise<{ path: string; size: number; type: string } | undefined> {
   const path = normalize(join(root, decodeURIComponent(relative || 'index.html')))
   if (path !== root && !path.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined
   try {
-    const info = await stat(path)
-    const file = info.isDirectory() ? join(path, 'index.html') : path
-    return { body: await readFile(file), type: types[extname(file)] ?? 'application/octet-stream' }
+    let info = await stat(path)
+    let file = path
+    if (info.isDirectory()) {
+      file = join(path, 'index.html')
+      info = await stat(file)
+    }
+    if (!info.isFile()) return undefined
+    return { path: file, size: info.size, type: types[extname(file)] ?? 'application/octet-stream' }
   } catch {
     return undefined
   }

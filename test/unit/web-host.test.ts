@@ -10,11 +10,15 @@ import { isLoopback, startWebHost, type WebHost } from '../../src-main/web/host'
 
 const router = createRouter(appHandlers('web'), {}, appContract)
 
+/** Larger than a read stream's chunk, with multi-byte characters across the chunk boundaries. */
+const largeScript = Array.from({ length: 20_000 }, (_, i) => `// ${i} Überprüfung 会議 😀\n`).join('')
+
 function rendererDir() {
   const dir = mkdtempSync(join(tmpdir(), 'quire-web-'))
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Quire</title>')
   mkdirSync(join(dir, 'assets'))
   writeFileSync(join(dir, 'assets', 'app.js'), 'export {}')
+  writeFileSync(join(dir, 'assets', 'large.js'), largeScript)
   writeFileSync(join(dir, '..', 'quire-outside-secret.txt'), 'outside')
   return dir
 }
@@ -62,6 +66,18 @@ describe('web host', () => {
     expect(csp).toContain("script-src 'self'")
     expect(csp).not.toContain('unsafe-eval')
     expect((await fetch(`${host.url}assets/app.js`)).status).toBe(200)
+  })
+
+  it('serves a file larger than a read chunk whole, and only its headers to HEAD', async () => {
+    const res = await fetch(`${host.url}assets/large.js`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(largeScript))
+    expect(await res.text()).toBe(largeScript)
+    const head = await fetch(`${host.url}assets/large.js`, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(Number(head.headers.get('content-length'))).toBe(Buffer.byteLength(largeScript))
+    expect(await head.text()).toBe('')
   })
 
   it('answers 401 without the token, with a wrong token and to a near miss', async () => {
