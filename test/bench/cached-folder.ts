@@ -91,11 +91,18 @@ export const SEARCHES = ['grace budget', 'hiro release', 'quarterly report', 'an
  * What is measured on a folder already synced into the page: (c) opening it, two-term search
  * and resident memory. `label` names the size (10k, 100k).
  */
-export async function measureCachedFolder(browser: Browser, page: Page, web: WebMode, folder: string, count: number, label: string, note: string): Promise<void> {
+export async function measureCachedFolder(browser: Browser, page: Page, web: WebMode, folder: string, count: number, label: string, note: string, peaks: (() => Map<number, number>) | null = null): Promise<void> {
   if (wanted(`mail.search.two-term.${label}`) || wanted(`mail.memory.${label}`)) {
     const started = performance.now()
     await waitForIndexed(page, count, 20 * 60_000)
     record({ name: `mail.search.index-after-sync.${label}`, value: performance.now() - started, unit: 'ms', baseline: null, target: null, note })
+  }
+  if (peaks) {
+    const largest = peaks()
+    const renderer = (await rendererPids(browser))[0]
+    const mainPeak = largest.get(web.process.pid!) ?? 0
+    const rendererPeak = renderer === undefined ? 0 : (largest.get(renderer) ?? 0)
+    record({ name: `mail.memory.${label}.peak-during-sync`, value: mainPeak + rendererPeak, unit: 'MB', baseline: null, target: null, note: `${note}; the largest VmRSS of main (${mainPeak.toFixed(0)} MB) and of the page's renderer (${rendererPeak.toFixed(0)} MB), sampled every 250 ms from adding the account until its full-text index was complete` })
   }
 
   if (wanted(`mail.open.cached.${label}`)) {

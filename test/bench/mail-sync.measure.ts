@@ -15,6 +15,7 @@ import { startWebMode } from '../e2e/web-mode'
 import type { TestUserName } from '../servers/harness'
 import { accountFor, launchChromium, mainClient, waitForCached } from './browser'
 import { measureCachedFolder } from './cached-folder'
+import { rendererPids, samplePeaks } from './memory-detail'
 import { load, median, record, wanted } from './figures'
 import { rawClient, rawHeaderFetch } from './raw-imapflow'
 import { seedFolder } from './seed-maildir'
@@ -56,13 +57,15 @@ describe.each(sizes)('mail sync, $label messages', ({ label, user, count, runs }
           await page.goto(web.url)
           await page.getByText('Add an account to get started').waitFor({ timeout: 60_000 })
           const client = await mainClient(web.url)
+          // the last run's peaks: main's and each renderer's largest resident size during the sync and its indexing
+          const peaks = run === runs - 1 && wanted(`mail.memory.${label}`) ? samplePeaks([web.process.pid!, ...(await rendererPids(browser))]) : null
           const started = performance.now()
           const account = await client.call('accounts.add', { settings: accountFor(servers, user), password: servers.users[user].password })
           client.close()
           ours.push((await waitForCached(page, account.id, FOLDER, count, 15 * 60_000)) - started)
           loads.push(load())
           // on the folder the last run synced: opening it, searching it, memory once idle
-          if (run === runs - 1) await measureCachedFolder(browser, page, web, FOLDER, count, label, load())
+          if (run === runs - 1) await measureCachedFolder(browser, page, web, FOLDER, count, label, load(), peaks)
           await page.close()
         } finally {
           await web.stop()

@@ -161,7 +161,7 @@ export async function writePageHeapSnapshot(page: Page, file: string): Promise<v
 export async function allocatorDump(browser: Browser, pid: number, minMb = 0.5): Promise<string> {
   const session = await browser.newBrowserCDPSession()
   const events: { pid: number; ph: string; args?: { dumps?: { allocators?: Record<string, { attrs?: Record<string, { value: string }> }> } } }[] = []
-  session.on('Tracing.dataCollected', ({ value }) => void events.push(...(value as typeof events)))
+  session.on('Tracing.dataCollected', ({ value }) => void events.push(...(value as unknown as typeof events)))
   try {
     const ended = new Promise<void>((resolve) => session.once('Tracing.tracingComplete', () => resolve()))
     await session.send('Tracing.start', { traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], memoryDumpConfig: { triggers: [] } } as never, transferMode: 'ReportEvents' })
@@ -179,4 +179,24 @@ export async function allocatorDump(browser: Browser, pid: number, minMb = 0.5):
     .sort((a, b) => sizeMb(b) - sizeMb(a))
     .map((name) => `${name} ${sizeMb(name).toFixed(1)}`)
     .join('; ')
+}
+
+/**
+ * The largest resident size each of `pids` reached while sampled (every `everyMs`, from /proc), until
+ * the returned function is called: a peak that the idle figures do not show.
+ */
+export function samplePeaks(pids: readonly number[], everyMs = 250): () => Map<number, number> {
+  const peaks = new Map<number, number>()
+  const sample = () => {
+    for (const pid of pids) {
+      try {
+        peaks.set(pid, Math.max(peaks.get(pid) ?? 0, rssMb(pid)))
+      } catch {
+        // the process is gone (Chromium's spare renderer, used or dropped)
+      }
+    }
+  }
+  sample()
+  const timer = setInterval(sample, everyMs)
+  return () => (clearInterval(timer), sample(), peaks)
 }
