@@ -138,6 +138,7 @@ export async function measureCachedFolder(browser: Browser, page: Page, web: Web
     // idle after sync: the folder open, nothing running, 10 s for the page to settle
     await open(page, folder)
     await page.waitForSelector(firstRowSelector, { timeout: 60_000 })
+    if (process.env.QUIRE_BENCH_SCREENSHOTS) await screenshotsOfList(page, process.env.QUIRE_BENCH_SCREENSHOTS, label)
     await new Promise((r) => setTimeout(r, 10_000))
     const main = rssMb(web.process.pid!)
     const pids = await rendererPids(browser)
@@ -181,4 +182,18 @@ export async function measureCachedFolder(browser: Browser, page: Page, web: Web
     const slowest = [...times].sort((a, b) => b.ms - a.ms).slice(0, 3)
     console.log(`two-term searches, ${label}: slowest ${slowest.map((t) => `"${t.query}" ${t.ms.toFixed(1)} ms (${t.found} found)`).join(', ')}`)
   }
+}
+
+/**
+ * The open folder's list at its top and scrolled to its middle, as PNGs in `dir` (to look at: a list of
+ * 100k rows should read like one of ten); the list is scrolled back to the top after.
+ */
+async function screenshotsOfList(page: Page, dir: string, label: string): Promise<void> {
+  // the whole list read: the header shows its count
+  await page.locator('.list-pane .total').waitFor({ timeout: 60_000 })
+  await page.screenshot({ path: `${dir}/list-${label}-top.png` })
+  await page.locator('.list-pane .scroller').evaluate((scroller) => scroller.scrollTo(0, scroller.scrollHeight / 2))
+  await new Promise((r) => setTimeout(r, 1000))
+  await page.screenshot({ path: `${dir}/list-${label}-middle.png` })
+  await page.locator('.list-pane .scroller').evaluate((scroller) => scroller.scrollTo(0, 0))
 }
