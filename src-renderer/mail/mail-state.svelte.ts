@@ -69,8 +69,9 @@ class MailState {
     if (this.selected.size > 0) this.keys.forEach((entry) => this.selected.has(keyId(entry.key)) && selected.push(...(entry.members ?? [entry.key])))
     if (selected.length > 0) return selected
     if (!this.active) return []
-    // a conversation row stands for every message of its thread in the mailbox
-    return this.keys.at(this.activeIndex)?.members?.slice() ?? [this.active]
+    // a conversation row stands for every message of its thread in the mailbox (`at(-1)` would be the last row)
+    const row = this.activeIndex >= 0 ? this.keys.at(this.activeIndex) : undefined
+    return row?.members?.slice() ?? [this.active]
   }
 
   /** where to go back to when the search is cleared */
