@@ -28,7 +28,7 @@ const LIST_CHUNK = 5000
  * wait for it), and a sync's write goes between them too instead of waiting for the whole walk
  * (seconds at 100k) and holding up every read begun after it. A write between two chunks can
  * leave the list briefly stale, never doubled (each chunk starts below the dates already listed);
- * the write makes `liveQuery` read the list again.
+ * the write makes `watchedRead` read the list again.
  */
 async function folderDated(db: QuireDatabase, accountId: AccountId, path: string, chunk = LIST_CHUNK): Promise<PackedKeys> {
   const listed = new PackedKeysBuilder()
