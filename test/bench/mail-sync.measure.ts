@@ -19,6 +19,7 @@ import { rendererPids, samplePeaks } from './memory-detail'
 import { load, median, record, wanted } from './figures'
 import { rawClient, rawHeaderFetch } from './raw-imapflow'
 import { seedFolder } from './seed-maildir'
+import { cpuSpent, cpuTimes, logFrames, profileMain } from './sync-diagnosis'
 
 const servers = inject('servers')
 const FOLDER = 'Bench'
@@ -43,26 +44,37 @@ describe.each(sizes)('mail sync, $label messages', ({ label, user, count, runs }
     const browser = await launchChromium()
     try {
       for (let run = 0; run < runs; run++) {
+        const rawCpu = cpuTimes()
         const baseline = await rawHeaderFetch(servers, user, FOLDER)
         expect(baseline.count).toBe(count)
         raw.push(baseline.ms)
+        cpuSpent(rawCpu, `the raw fetch (${Math.round(baseline.ms)} ms)`)
 
         // a fresh web mode (its own port, so its own IndexedDB); the app is started without an account and
         // the account is added as a user adds it, so the time runs from the add (main logs in, lists,
         // syncs) to the last header in IndexedDB, as the baseline's runs from login to the last message
-        // QUIRE_BENCH_INSPECT_MAIN: main's V8 heap is read through its inspector for the memory detail (diagnosis)
-        const web = await startWebMode({ env: { NODE_EXTRA_CA_CERTS: servers.caCertPath, ...(process.env.QUIRE_BENCH_INSPECT_MAIN ? { NODE_OPTIONS: '--inspect=127.0.0.1:0' } : {}) } })
+        // QUIRE_BENCH_INSPECT_MAIN: main's V8 heap is read through its inspector for the memory detail,
+        // QUIRE_BENCH_MAIN_PROFILE: main's CPU profile is taken through it (diagnosis, sync-diagnosis.ts)
+        const inspect = process.env.QUIRE_BENCH_INSPECT_MAIN || process.env.QUIRE_BENCH_MAIN_PROFILE
+        const web = await startWebMode({ env: { NODE_EXTRA_CA_CERTS: servers.caCertPath, ...(inspect ? { NODE_OPTIONS: '--inspect=127.0.0.1:0' } : {}) } })
         try {
           const page = await browser.newPage()
+          const timeline = { started: Infinity }
+          if (run === runs - 1) logFrames(page, timeline)
           await page.goto(web.url)
           await page.getByText('Add an account to get started').waitFor({ timeout: 60_000 })
           const client = await mainClient(web.url)
           // the last run's peaks: main's and each renderer's largest resident size during the sync and its indexing
           const peaks = run === runs - 1 && wanted(`mail.memory.${label}`) ? samplePeaks([web.process.pid!, ...(await rendererPids(browser))]) : null
+          const profiler = run === runs - 1 ? await profileMain(web.process.pid!) : null
+          const cpuBefore = cpuTimes()
           const started = performance.now()
+          timeline.started = started
           const account = await client.call('accounts.add', { settings: accountFor(servers, user), password: servers.users[user].password })
           client.close()
           ours.push((await waitForCached(page, account.id, FOLDER, count, 15 * 60_000)) - started)
+          cpuSpent(cpuBefore, `our sync (${Math.round(ours.at(-1)!)} ms)`)
+          await profiler?.stop()
           loads.push(load())
           // on the folder the last run synced: opening it, searching it, memory once idle
           if (run === runs - 1) await measureCachedFolder(browser, page, web, FOLDER, count, label, load(), peaks)

@@ -90,34 +90,9 @@ export async function emptyPageRendererMb(browser: Browser): Promise<number> {
  * then after a full collection, with the RSS after it. Diagnosis, not a figure.
  */
 export async function mainHeap(pid: number): Promise<string> {
-  const listening = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line.includes(`pid=${pid},`))
-  const targets: string[] = []
-  for (const line of listening) {
-    const port = line.match(/127\.0\.0\.1:(\d+)/)?.[1]
-    if (!port) continue
-    const list = (await fetch(`http://127.0.0.1:${port}/json/list`)
-      .then((r) => r.json())
-      .catch(() => null)) as { webSocketDebuggerUrl: string }[] | null
-    if (list?.[0]) targets.push(list[0].webSocketDebuggerUrl)
-  }
-  if (!targets[0]) return 'main: no inspector (set QUIRE_BENCH_INSPECT_MAIN)'
-  const ws = new WebSocket(targets[0])
-  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)))
-  let id = 0
-  const send = (method: string, params: object = {}) =>
-    new Promise<{ result?: { result?: { value?: unknown } } }>((resolve) => {
-      const mine = ++id
-      const onMessage = (data: Buffer) => {
-        const message = JSON.parse(data.toString()) as { id?: number }
-        if (message.id !== mine) return
-        ws.off('message', onMessage)
-        resolve(message as never)
-      }
-      ws.on('message', onMessage)
-      ws.send(JSON.stringify({ id: mine, method, params }))
-    })
+  const inspector = await mainInspector(pid)
+  if (!inspector) return 'main: no inspector (set QUIRE_BENCH_INSPECT_MAIN)'
+  const { send } = inspector
   const usage = async () => {
     const reply = await send('Runtime.evaluate', {
       expression: `JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20)])))`,
@@ -132,8 +107,41 @@ export async function mainHeap(pid: number): Promise<string> {
     const after = await usage()
     return `main memoryUsage MB: ${before}; after a full GC: ${after}`
   } finally {
-    ws.close()
+    inspector.close()
   }
+}
+
+/** A session on main's inspector (web mode started with `--inspect=127.0.0.1:0`), or null without one. */
+export async function mainInspector(pid: number) {
+  const listening = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(`pid=${pid},`))
+  const targets: string[] = []
+  for (const line of listening) {
+    const port = line.match(/127\.0\.0\.1:(\d+)/)?.[1]
+    if (!port) continue
+    const list = (await fetch(`http://127.0.0.1:${port}/json/list`)
+      .then((r) => r.json())
+      .catch(() => null)) as { webSocketDebuggerUrl: string }[] | null
+    if (list?.[0]) targets.push(list[0].webSocketDebuggerUrl)
+  }
+  if (!targets[0]) return null
+  const ws = new WebSocket(targets[0])
+  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)))
+  let id = 0
+  const send = (method: string, params: object = {}) =>
+    new Promise<{ result?: { result?: { value?: unknown }; profile?: unknown } }>((resolve) => {
+      const mine = ++id
+      const onMessage = (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as { id?: number }
+        if (message.id !== mine) return
+        ws.off('message', onMessage)
+        resolve(message as never)
+      }
+      ws.on('message', onMessage)
+      ws.send(JSON.stringify({ id: mine, method, params }))
+    })
+  return { send, close: () => ws.close() }
 }
 
 /**
