@@ -102,6 +102,7 @@ describe.each(sizes)('mail sync, $label messages', ({ label, user, count, runs }
       const { mail, accountId } = await mailServiceFor(user)
       try {
         const baseline = await rawHeaderFetch(servers, user, FOLDER)
+        const cpuBefore = cpuTimes()
         const started = performance.now()
         let delta = await Promise.resolve(mail.handlers['mail.sync']({ accountId, path: FOLDER, cursor: null, limit: 500 }, ctx()))
         let fetched = delta.added.length
@@ -112,6 +113,7 @@ describe.each(sizes)('mail sync, $label messages', ({ label, user, count, runs }
           cursor = delta.cursor
         }
         const ms = performance.now() - started
+        cpuSpent(cpuBefore, `main's calls alone, batches of ${backfillBatch} (${Math.round(ms)} ms)`)
         expect(fetched).toBe(count)
         if (round === 0) continue
         notes.push(`batches of ${backfillBatch}: ${Math.round(ms)} ms = ${(ms / baseline.ms).toFixed(2)}× at ${load()}`)
