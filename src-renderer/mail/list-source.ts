@@ -3,7 +3,8 @@ import type { AccountId } from '../../src-main/common/domain/account'
 import type { SpecialUse } from '../../src-main/common/domain/mail'
 import type { FolderRow, MessageKey, MessageRow, QuireDatabase } from '../store/database'
 import { inSyncOrder, roleOf } from '../store/folders'
-import type { Watched, WatchedRange } from '../store/watched-read'
+import { UNCHANGED, type Watched, type WatchedRange } from '../store/watched-read'
+import { patchListed, writtenMessages, wroteTable } from './list-patch'
 import { mergeNewestFirst, PackedKeysBuilder, type ListedKeys, type PackedKeys } from './listed-keys'
 import type { Mailbox, UnifiedView } from './mailbox'
 
@@ -81,14 +82,36 @@ function folderRanges(accountId: AccountId, path: string, index = '[accountId+pa
   ]
 }
 
+/**
+ * The list of `folders` (merged in that order), following a write of a few messages by patching
+ * itself (`patchListed`) rather than walking every folder again. A view across folders reads again
+ * when the folder list changes (`acrossFolders`), and any list when a write names a range of
+ * messages (a sync batch, a folder dropped).
+ */
+function followed(db: QuireDatabase, list: PackedKeys, folders: readonly (readonly [AccountId, string])[], watch: readonly WatchedRange[], acrossFolders: boolean): Watched<PackedKeys> {
+  return {
+    value: list,
+    watch,
+    update(changed) {
+      if (acrossFolders && wroteTable(changed, db.name, 'folders')) return null
+      const keys = writtenMessages(changed, db.name)
+      if (!keys) return null
+      return patchListed(db, list, folders, keys).then((next) => (next === list ? UNCHANGED : followed(db, next, folders, watch, acrossFolders)))
+    },
+  }
+}
+
 async function unifiedRole(db: QuireDatabase, folders: readonly FolderRow[], role: 'inbox' | 'drafts' | 'sent'): Promise<Watched<PackedKeys>> {
   const byAccount = new Map<AccountId, FolderRow>()
   for (const folder of inSyncOrder(folders.filter((f) => roleOf(f) === role))) if (!byAccount.has(folder.accountId)) byAccount.set(folder.accountId, folder)
   const shown = [...byAccount.values()]
-  return {
-    value: mergeNewestFirst(await Promise.all(shown.map((folder) => folderDated(db, folder.accountId, folder.path)))),
-    watch: [...FOLDER_LIST, ...shown.flatMap((folder) => folderRanges(folder.accountId, folder.path))],
-  }
+  return followed(
+    db,
+    mergeNewestFirst(await Promise.all(shown.map((folder) => folderDated(db, folder.accountId, folder.path)))),
+    shown.map((folder) => [folder.accountId, folder.path] as const),
+    [...FOLDER_LIST, ...shown.flatMap((folder) => folderRanges(folder.accountId, folder.path))],
+    true,
+  )
 }
 
 async function unread(db: QuireDatabase, folders: readonly FolderRow[]): Promise<Watched<PackedKeys>> {
@@ -137,24 +160,19 @@ async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<Watche
 /**
  * Every message a mailbox shows, newest first, as keys, with the store ranges the list depends on:
  * the list renders rows from the keys only for what is on screen, so a folder of 100k messages costs
- * one index walk, never 100k rows. Follow it with `watchedRead`, which runs it again when a write
- * touches those ranges (Dexie's `liveQuery` would note each of the 100k keys). Search results come
+ * one index walk, never 100k rows. Follow it with `watchedRead`, which patches it or runs it again
+ * when a write touches those ranges (Dexie's `liveQuery` would note each of the 100k keys). Search results come
  * from the search index instead. `chunk`: keys per read request of a folder (tests use small ones).
  */
 export async function mailboxRead(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<Watched<PackedKeys>> {
   if (mailbox.kind === 'unified') return unifiedView(db, mailbox.view)
-  return { value: await folderDated(db, mailbox.accountId, mailbox.path, options.chunk), watch: folderRanges(mailbox.accountId, mailbox.path) }
+  const list = await folderDated(db, mailbox.accountId, mailbox.path, options.chunk)
+  return followed(db, list, [[mailbox.accountId, mailbox.path]], folderRanges(mailbox.accountId, mailbox.path), false)
 }
 
 /** Every message a mailbox shows, newest first, as keys (`mailboxRead` without its ranges). */
 export async function mailboxKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<PackedKeys> {
   return (await mailboxRead(db, mailbox, options)).value
-}
-
-/** A key as one string, for sets and maps (a message key is an array, compared by identity otherwise). */
-export function keyId(key: MessageKey): string {
-  // IMAP mailbox names cannot contain NUL, so it separates the parts unambiguously
-  return `${key[0]}\u0000${key[1]}\u0000${key[2]}`
 }
 
 /** The newest `limit` keys of one folder: two short walks from the top of its date index. */

@@ -49,6 +49,15 @@ export class PackedKeys implements ListedKeys {
     return this.dates[index]!
   }
 
+  uidAt(index: number): number {
+    return this.uids[index]!
+  }
+
+  /** The folder of the message at `index`: one tuple per folder, shared by its entries (no key is made). */
+  folderAt(index: number): readonly [AccountId, string] {
+    return this.folders[this.folderOf[index]!]!
+  }
+
   at(index: number): DatedKey | undefined {
     const i = index < 0 ? index + this.length : index
     return i >= 0 && i < this.length ? { key: this.keyAt(i), date: this.dates[i]! } : undefined
@@ -126,6 +135,42 @@ export class PackedKeysBuilder {
     this.uids = uids
     this.dates = dates
   }
+}
+
+/** A key as one string, for sets and maps (a message key is an array, compared by identity otherwise). */
+export function keyId(key: MessageKey): string {
+  // IMAP mailbox names cannot contain NUL, so it separates the parts unambiguously
+  return `${key[0]}\u0000${key[1]}\u0000${key[2]}`
+}
+
+/**
+ * The listed messages whose `keyId` is in `ids`, in list order. A packed list is scanned by its
+ * numbers, without an entry or a key string made for each of its messages (an action on the
+ * selection in a 100k folder took 35 ms of that).
+ */
+export function listedIn(keys: ListedKeys, ids: ReadonlySet<string>): DatedKey[] {
+  const found: DatedKey[] = []
+  if (ids.size === 0) return found
+  if (!(keys instanceof PackedKeys)) {
+    keys.forEach((entry) => ids.has(keyId(entry.key)) && found.push(entry))
+    return found
+  }
+  const uidsOf = new Map<string, Set<number>>()
+  for (const id of ids) {
+    const cut = id.lastIndexOf('\u0000')
+    const folder = id.slice(0, cut)
+    const uids = uidsOf.get(folder) ?? new Set<number>()
+    uids.add(Number(id.slice(cut + 1)))
+    uidsOf.set(folder, uids)
+  }
+  const perFolder = new Map<readonly [AccountId, string], Set<number> | undefined>()
+  for (let i = 0; i < keys.length; i++) {
+    const folder = keys.folderAt(i)
+    let uids = perFolder.get(folder)
+    if (!perFolder.has(folder)) perFolder.set(folder, (uids = uidsOf.get(`${folder[0]}\u0000${folder[1]}`)))
+    if (uids?.has(keys.uidAt(i))) found.push({ key: keys.keyAt(i), date: keys.dateAt(i) })
+  }
+  return found
 }
 
 /** Where `key` is in a list, or -1. */

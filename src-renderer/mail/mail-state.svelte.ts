@@ -1,7 +1,6 @@
 import type { MessageKey } from '../store/database'
 import type { Store } from '../store/open-store'
-import { keyId } from './list-source'
-import { indexOfKey, type ListedKeys } from './listed-keys'
+import { indexOfKey, keyId, listedIn, type ListedKeys } from './listed-keys'
 import { sameMailbox, type Mailbox } from './mailbox'
 
 const MAILBOX_KEY = 'quire.mail.mailbox'
@@ -65,8 +64,7 @@ class MailState {
 
   /** The messages an action applies to: the selection, or the active row when nothing else is selected. */
   targets(): MessageKey[] {
-    const selected: MessageKey[] = []
-    if (this.selected.size > 0) this.keys.forEach((entry) => this.selected.has(keyId(entry.key)) && selected.push(...(entry.members ?? [entry.key])))
+    const selected = listedIn(this.keys, this.selected).flatMap((entry) => entry.members ?? [entry.key])
     if (selected.length > 0) return selected
     if (!this.active) return []
     // a conversation row stands for every message of its thread in the mailbox (`at(-1)` would be the last row)

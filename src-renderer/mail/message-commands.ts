@@ -1,7 +1,7 @@
 import type { MessageKey, MessageRow } from '../store/database'
 import type { MessageRef } from '../store/mail-actions'
 import type { Store } from '../store/open-store'
-import { keyId } from './list-source'
+import { keyId } from './listed-keys'
 import { mailState } from './mail-state.svelte'
 
 const refOf = (key: MessageKey): MessageRef => ({ accountId: key[0], path: key[1], uid: key[2] })

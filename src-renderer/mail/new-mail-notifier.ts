@@ -4,7 +4,7 @@ import type { FolderRow, MessageKey, MessageRow } from '../store/database'
 import { roleOf } from '../store/folders'
 import type { Store } from '../store/open-store'
 import { personName, subjectOf } from './format'
-import { keyId } from './list-source'
+import { keyId } from './listed-keys'
 import { mailState } from './mail-state.svelte'
 import { preferences } from './preferences.svelte'
 

@@ -33,7 +33,7 @@ beforeAll(() => {
 })
 
 /** The figures taken in a page that has synced a folder: the sync itself, then (c) opening it, search and memory. */
-const wantsSync = (label: string) => ['mail.sync.initial', 'mail.open.cached', 'mail.search.two-term', 'mail.memory'].some((name) => wanted(`${name}.${label}`))
+const wantsSync = (label: string) => ['mail.sync.initial', 'mail.open.cached', 'mail.follow.cached', 'mail.search.two-term', 'mail.memory'].some((name) => wanted(`${name}.${label}`))
 
 describe.each(sizes)('mail sync, $label messages', ({ label, user, count, runs }) => {
   it('(a) initial header sync into IndexedDB in Chromium through web mode, beside raw imapflow', async ({ skip }) => {

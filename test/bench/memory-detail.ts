@@ -35,6 +35,17 @@ export async function rendererPids(browser: Browser): Promise<number[]> {
   }
 }
 
+/** The CPU time Chromium's processes (browser, renderers, GPU, utilities) have spent so far, in ms. */
+export async function chromiumCpuMs(browser: Browser): Promise<number> {
+  const session = await browser.newBrowserCDPSession()
+  try {
+    const { processInfo } = (await session.send('SystemInfo.getProcessInfo' as never)) as { processInfo: { cpuTime: number }[] }
+    return processInfo.reduce((sum, p) => sum + p.cpuTime * 1000, 0)
+  } finally {
+    await session.detach()
+  }
+}
+
 /** The page's own view of its memory (CDP): JS heap, DOM nodes and documents, listeners. */
 export async function pageCounters(page: Page): Promise<Record<string, number>> {
   const session = await page.context().newCDPSession(page)

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import type { AccountId } from '../../src-main/common/domain/account'
-import { keyId, mailboxFirstKeys, mailboxKeys } from '../../src-renderer/mail/list-source'
-import { mergeNewestFirst, PackedKeysBuilder, type DatedKey, type ListedKeys } from '../../src-renderer/mail/listed-keys'
+import { mailboxFirstKeys, mailboxKeys } from '../../src-renderer/mail/list-source'
+import { keyId, listedIn, mergeNewestFirst, PackedKeysBuilder, type DatedKey, type ListedKeys } from '../../src-renderer/mail/listed-keys'
 import { QuireDatabase, type MessageRow } from '../../src-renderer/store/database'
 import { account, accountId, FakeMain, header, stopStores, storeOnFakeMain } from './store-fake-main'
 
@@ -74,6 +74,17 @@ describe('mailbox lists', () => {
     const [w1] = await mailboxKeys(db, { kind: 'folder', accountId, path: 'INBOX' }).then((keys) => keys.slice(1))
     await coordinator.actions.flag([{ accountId, path: 'INBOX', uid: w1!.key[2] }])
     expect(await subjects(db, await mailboxKeys(db, { kind: 'unified', view: 'flagged' }))).toEqual(['a5', 'w3', 'w1'])
+  })
+
+  it('finds the selected messages of a list in list order, packed or not', () => {
+    const list = new PackedKeysBuilder()
+    for (const [path, uid, date] of [['INBOX', 5, 9], ['Archive', 5, 8], ['INBOX', 4, 7], ['INBOX', 3, 6]] as const) list.push(accountId, path, uid, date)
+    const packed = list.build()
+    const ids = new Set([keyId([accountId, 'INBOX', 3]), keyId([accountId, 'Archive', 5]), keyId([accountId, 'Sent', 4]), keyId([second, 'INBOX', 5])])
+    const expected = [{ key: [accountId, 'Archive', 5], date: 8 }, { key: [accountId, 'INBOX', 3], date: 6 }]
+    expect(listedIn(packed, ids)).toEqual(expected)
+    expect(listedIn(packed.slice(), ids)).toEqual(expected)
+    expect(listedIn(packed, new Set())).toEqual([])
   })
 
   it('names keys unambiguously', () => {
