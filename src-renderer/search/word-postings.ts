@@ -267,16 +267,28 @@ export class WordPostings {
   }
 
   /**
-   * Every message number, newest first (date, then the later indexed): rebuilt when messages were
-   * added since. Built by a numeric sort of the date's second and the number packed in one float,
+   * Every message number, newest first (date, then the later indexed): brought up to date when
+   * messages were added since. Built by a numeric sort of the date's second and the number packed in one float,
    * far faster than a comparator over 100k, then put in exact order within each second.
    */
   private newestOrder(): Int32Array {
     const docs = this.docs
     if (this.byDate?.length === docs) return this.byDate
     const dates = this.docDate
-    const order = new Int32Array(docs)
     const exact = (a: number, b: number) => dates[b]! - dates[a]! || b - a
+    // a few messages indexed since (a new mail, a flag change indexed again): merged into the order
+    // there is, a pass over it, where sorting 100k numbers again took about 100 ms
+    const old = this.byDate
+    if (old && docs - old.length <= old.length / 8) {
+      const added = Int32Array.from({ length: docs - old.length }, (_, i) => old.length + i).sort(exact)
+      const merged = new Int32Array(docs)
+      let i = 0
+      let j = 0
+      for (let at = 0; at < docs; at++) merged[at] = j >= added.length || (i < old.length && exact(old[i]!, added[j]!) < 0) ? old[i++]! : added[j++]!
+      this.byDate = merged
+      return merged
+    }
+    const order = new Int32Array(docs)
     const DOC_BITS = 2 ** 21
     let minSecond = Infinity
     let maxSecond = -Infinity

@@ -52,6 +52,24 @@ describe('the in-memory word index', () => {
     expect(uids(index.search(['odd', 'comm']))).toEqual(expected.filter((entry) => entry.uid % 2 === 0).map((entry) => entry.uid))
   })
 
+  it('keeps the exact order when a few messages are indexed after it was built (merged in, not sorted again)', () => {
+    const index = new WordPostings()
+    const dates = new Map<number, number>()
+    const put = (uid: number, date: number) => (dates.set(uid, date), index.set(key(a, 'INBOX', uid), date, ['common']))
+    for (let uid = 1; uid <= 800; uid++) put(uid, Date.UTC(2026, 0, 1) + ((uid * 7919) % 400) * 500)
+    const expected = () => [...dates].sort(([u1, d1], [u2, d2]) => d2 - d1 || order.indexOf(u2) - order.indexOf(u1)).map(([uid]) => uid)
+    // ties go to the later indexed: the order in which each UID was last indexed
+    const order = [...dates.keys()]
+    expect(uids(index.search(['common']))).toEqual(expected())
+    // re-indexed (a flag change), and new mail at a date already listed, at the newest and the oldest
+    for (const [uid, date] of [[5, dates.get(5)!], [17, dates.get(400)!], [801, dates.get(3)!], [802, Date.UTC(2027, 0, 1)], [803, 0]] as const) {
+      put(uid, date)
+      if (order.includes(uid)) order.splice(order.indexOf(uid), 1)
+      order.push(uid)
+      expect(uids(index.search(['common']))).toEqual(expected())
+    }
+  })
+
   it('answers the same from packed lists, pending ones and both, with gaps of several bytes', () => {
     const index = new WordPostings()
     // "rare" every 20,000th message (gaps of three varint bytes), "some" every 150th (two), "all" in each (one)
