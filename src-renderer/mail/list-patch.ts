@@ -1,6 +1,6 @@
 import { cmp, RangeSet, type IntervalTree, type ObservabilitySet } from 'dexie'
 import type { AccountId } from '../../src-main/common/domain/account'
-import type { MessageKey, QuireDatabase } from '../store/database'
+import type { MessageKey, MessageRow, QuireDatabase } from '../store/database'
 import { keyId, PackedKeysBuilder, type PackedKeys } from './listed-keys'
 
 /** More messages than this in one write: the list is read again instead (a bulk action). */
@@ -52,18 +52,24 @@ interface Entry {
 const before = (a: Entry, b: Entry) => a.date > b.date || (a.date === b.date && (a.rank < b.rank || (a.rank === b.rank && a.uid > b.uid)))
 
 /**
- * `list` (the messages of `folders`, listed as `folderDated` and `mergeNewestFirst` list them) with
- * the messages `keys` as the store has them now: each taken out, and put back in its place if it is
- * still in one of the folders. One read of those rows by key, where reading the list again walks the
+ * `list` (the messages of `folders` that `member` admits, listed as `folderDated` and
+ * `mergeNewestFirst` list them) with the messages `keys` as the store has them now: each taken out,
+ * and put back in its place if it is still in one of the folders and admitted. One read of those rows by key, where reading the list again walks the
  * whole of each folder's date index (about a second for 100k messages): a flag change, an arrival
  * or a deletion costs the list a few milliseconds. `folders` is in the order that breaks ties
  * between folders. Returns `list` itself when none of the messages came, went or moved.
  */
-export async function patchListed(db: QuireDatabase, list: PackedKeys, folders: readonly (readonly [AccountId, string])[], keys: readonly MessageKey[]): Promise<PackedKeys> {
+export async function patchListed(
+  db: QuireDatabase,
+  list: PackedKeys,
+  folders: readonly (readonly [AccountId, string])[],
+  keys: readonly MessageKey[],
+  member: (row: MessageRow) => boolean = () => true,
+): Promise<PackedKeys> {
   const rankOf = new Map(folders.map(([accountId, path], rank) => [folderId(accountId, path), rank]))
   const ours = keys.filter(([accountId, path]) => rankOf.has(folderId(accountId, path)))
   if (ours.length === 0) return list
-  const rows = await db.messages.bulkGet(ours)
+  const rows = (await db.messages.bulkGet(ours)).map((row) => (row && member(row) ? row : undefined))
 
   // per folder: each changed UID's date now, or null where the message has left the folder
   const now = new Map<string, Map<number, number | null>>()

@@ -1,4 +1,4 @@
-import { Dexie, type Collection, type IndexableType } from 'dexie'
+import { cmp, Dexie, type Collection, type IndexableType } from 'dexie'
 import type { AccountId } from '../../src-main/common/domain/account'
 import type { SpecialUse } from '../../src-main/common/domain/mail'
 import type { FolderRow, MessageKey, MessageRow, QuireDatabase } from '../store/database'
@@ -83,12 +83,18 @@ function folderRanges(accountId: AccountId, path: string, index = '[accountId+pa
 }
 
 /**
- * The list of `folders` (merged in that order), following a write of a few messages by patching
- * itself (`patchListed`) rather than walking every folder again. A view across folders reads again
- * when the folder list changes (`acrossFolders`), and any list when a write names a range of
- * messages (a sync batch, a folder dropped).
+ * The list of `folders` (merged in that order) and of the messages `member` admits, following a
+ * write of a few messages by patching itself (`patchListed`) rather than walking every folder again.
+ * A view across folders reads again when the folder list changes (`acrossFolders`), and any list
+ * when a write names a range of messages (a sync batch, a folder dropped).
  */
-function followed(db: QuireDatabase, list: PackedKeys, folders: readonly (readonly [AccountId, string])[], watch: readonly WatchedRange[], acrossFolders: boolean): Watched<PackedKeys> {
+function followed(
+  db: QuireDatabase,
+  list: PackedKeys,
+  folders: readonly (readonly [AccountId, string])[],
+  watch: readonly WatchedRange[],
+  { acrossFolders, member }: { acrossFolders: boolean; member?: (row: MessageRow) => boolean },
+): Watched<PackedKeys> {
   return {
     value: list,
     watch,
@@ -96,7 +102,7 @@ function followed(db: QuireDatabase, list: PackedKeys, folders: readonly (readon
       if (acrossFolders && wroteTable(changed, db.name, 'folders')) return null
       const keys = writtenMessages(changed, db.name)
       if (!keys) return null
-      return patchListed(db, list, folders, keys).then((next) => (next === list ? UNCHANGED : followed(db, next, folders, watch, acrossFolders)))
+      return patchListed(db, list, folders, keys, member).then((next) => (next === list ? UNCHANGED : followed(db, next, folders, watch, { acrossFolders, member })))
     },
   }
 }
@@ -110,7 +116,7 @@ async function unifiedRole(db: QuireDatabase, folders: readonly FolderRow[], rol
     mergeNewestFirst(await Promise.all(shown.map((folder) => folderDated(db, folder.accountId, folder.path)))),
     shown.map((folder) => [folder.accountId, folder.path] as const),
     [...FOLDER_LIST, ...shown.flatMap((folder) => folderRanges(folder.accountId, folder.path))],
-    true,
+    { acrossFolders: true },
   )
 }
 
@@ -120,27 +126,41 @@ async function unread(db: QuireDatabase, folders: readonly FolderRow[]): Promise
     shown.map(async (folder) => {
       const rows = await db.messages.where('[accountId+path+unread]').equals([folder.accountId, folder.path, 1]).toArray()
       const list = new PackedKeysBuilder()
-      for (const row of rows.sort((a, b) => b.internalDate - a.internalDate)) list.push(row.accountId, row.path, row.uid, row.internalDate)
+      // newest first, the higher UID first at one date: the order of a folder's list, which `patchListed` keeps
+      for (const row of rows.sort((a, b) => b.internalDate - a.internalDate || b.uid - a.uid)) list.push(row.accountId, row.path, row.uid, row.internalDate)
       return list.build()
     }),
   )
-  return { value: mergeNewestFirst(lists), watch: [...FOLDER_LIST, ...shown.flatMap((folder) => folderRanges(folder.accountId, folder.path, '[accountId+path+unread]'))] }
+  return followed(
+    db,
+    mergeNewestFirst(lists),
+    shown.map((folder) => [folder.accountId, folder.path] as const),
+    [...FOLDER_LIST, ...shown.flatMap((folder) => folderRanges(folder.accountId, folder.path, '[accountId+path+unread]'))],
+    { acrossFolders: true, member: (row) => row.unread === 1 },
+  )
 }
 
 async function flagged(db: QuireDatabase, folders: readonly FolderRow[]): Promise<Watched<PackedKeys>> {
-  const shown = new Set(smartFolders(folders).map((folder) => JSON.stringify([folder.accountId, folder.path])))
+  // the flagged index walked backwards lists messages of one date by key, highest first: the folders in that order
+  const shown = smartFolders(folders)
+    .map((folder) => [folder.accountId, folder.path] as const)
+    .sort((a, b) => cmp(b, a))
+  const shownIds = new Set(shown.map(([accountId, path]) => JSON.stringify([accountId, path])))
   const range = () => db.messages.where('[flagged+internalDate]').between([1, Dexie.minKey], [1, Dexie.maxKey]).reverse()
   const [indexKeys, keys] = await indexAndPrimaryKeys(db, range)
   const list = new PackedKeysBuilder()
-  keys.forEach((key, i) => shown.has(JSON.stringify([key[0], key[1]])) && list.push(key[0], key[1], key[2], (indexKeys[i] as unknown as [number, number])[1]))
-  return {
-    value: list.build(),
-    watch: [
+  keys.forEach((key, i) => shownIds.has(JSON.stringify([key[0], key[1]])) && list.push(key[0], key[1], key[2], (indexKeys[i] as unknown as [number, number])[1]))
+  return followed(
+    db,
+    list.build(),
+    shown,
+    [
       ...FOLDER_LIST,
       { table: 'messages', index: '[flagged+internalDate]', lower: [1, Dexie.minKey], upper: [1, Dexie.maxKey] },
       { table: 'messages', index: ':dels', ...EVERY_KEY },
     ],
-  }
+    { acrossFolders: true, member: (row) => row.flagged === 1 },
+  )
 }
 
 async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<Watched<PackedKeys>> {
@@ -167,7 +187,7 @@ async function unifiedView(db: QuireDatabase, view: UnifiedView): Promise<Watche
 export async function mailboxRead(db: QuireDatabase, mailbox: Exclude<Mailbox, { kind: 'search' }>, options: { chunk?: number } = {}): Promise<Watched<PackedKeys>> {
   if (mailbox.kind === 'unified') return unifiedView(db, mailbox.view)
   const list = await folderDated(db, mailbox.accountId, mailbox.path, options.chunk)
-  return followed(db, list, [[mailbox.accountId, mailbox.path]], folderRanges(mailbox.accountId, mailbox.path), false)
+  return followed(db, list, [[mailbox.accountId, mailbox.path]], folderRanges(mailbox.accountId, mailbox.path), { acrossFolders: false })
 }
 
 /** Every message a mailbox shows, newest first, as keys (`mailboxRead` without its ranges). */

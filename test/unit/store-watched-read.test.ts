@@ -193,4 +193,37 @@ describe('a read watched by its ranges', () => {
     expect(reads).toBe(3)
     subscription.unsubscribe()
   })
+
+  it('patches Unread and Flagged as a fresh read lists them when messages are read, flagged or arrive', async () => {
+    const other = 'account-b' as AccountId
+    const folder = (id: AccountId, path: string, specialUse: string | null) =>
+      ({ accountId: id, path, name: path, delimiter: '/', parentPath: null, specialUse, subscribed: true, selectable: true, syncEnabled: true }) as never
+    await db.folders.bulkPut([folder(accountId, 'INBOX', 'inbox'), folder(accountId, 'Archive', 'archive'), folder(other, 'INBOX', 'inbox')])
+    await db.messages.bulkPut([row('INBOX', 3, { accountId: other, unread: 1, flagged: 1 }), row('INBOX', 4, { accountId: other, unread: 1 })])
+    await db.messages.bulkPut([row('INBOX', 1, { unread: 1 }), row('INBOX', 2, { flagged: 1 }), row('Archive', 1, { unread: 1, flagged: 1 })])
+    const views = (['unread', 'flagged'] as const).map((view) => ({ mailbox: { kind: 'unified', view } as const, follow: follow(db, 'INBOX', { kind: 'unified', view }) }))
+    await until(() => views.every(({ follow }) => follow.lists.length === 1))
+    const inStep = async () => {
+      for (const { mailbox, follow } of views) {
+        const now = await listedNow(db, mailbox)
+        await until(() => JSON.stringify(follow.keys.at(-1)) === JSON.stringify(now))
+      }
+    }
+    await inStep()
+
+    // read, unread again, flagged, unflagged; new mail at a date already listed, in each account
+    await db.messages.update([accountId, 'INBOX', 1], { unread: 0 })
+    await inStep()
+    await db.messages.update([accountId, 'INBOX', 1], { unread: 1, flagged: 1 })
+    await inStep()
+    await db.messages.update([other, 'INBOX', 3], { flagged: 0 })
+    await inStep()
+    for (const [id, path, uid] of [[other, 'INBOX', 9], [accountId, 'Archive', 9], [accountId, 'INBOX', 9]] as const) {
+      await db.messages.put(row(path, uid, { accountId: id, internalDate: at(1), unread: 1, flagged: 1 }))
+      await inStep()
+    }
+    expect(views.map(({ follow }) => follow.keys.at(-1)?.length)).toEqual([7, 6])
+    expect(views.map(({ follow }) => follow.reads())).toEqual([1, 1])
+    for (const { follow } of views) follow.unsubscribe()
+  })
 })
