@@ -88,9 +88,11 @@ export function watchedRead<T>(db: Dexie, read: () => Promise<Watched<T>>): Subs
       }
 
       const follow = (changes: ObservabilitySet[]) => {
-        if (!current?.update) return readAgain()
+        const from = current
+        if (!from?.update) return readAgain()
         busy = true
-        updated(current, changes).then(
+        // like the read: outside whatever transaction zone the notice came in
+        Dexie.ignoreTransaction(() => updated(from, changes)).then(
           (result) => {
             if (closed) return
             if (result === null) return readAgain()
