@@ -54,10 +54,11 @@ const before = (a: Entry, b: Entry) => a.date > b.date || (a.date === b.date && 
 /**
  * `list` (the messages of `folders` that `member` admits, listed as `folderDated` and
  * `mergeNewestFirst` list them) with the messages `keys` as the store has them now: each taken out,
- * and put back in its place if it is still in one of the folders and admitted. One read of those rows by key, where reading the list again walks the
- * whole of each folder's date index (about a second for 100k messages): a flag change, an arrival
- * or a deletion costs the list a few milliseconds. `folders` is in the order that breaks ties
- * between folders. Returns `list` itself when none of the messages came, went or moved.
+ * and put back in its place if it is still in one of the folders and admitted. One read of those
+ * rows by key, where reading the list again walks the whole of each folder's date index (about a
+ * second for 100k messages): a flag change, an arrival or a deletion costs the list a few
+ * milliseconds. `folders` is in the order that breaks ties between folders. Returns `list` itself
+ * when none of the messages came, went or moved.
  */
 export async function patchListed(
   db: QuireDatabase,
