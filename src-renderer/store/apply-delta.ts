@@ -24,15 +24,26 @@ export function messageRow(accountId: AccountId, path: string, header: MessageHe
  * runs ahead of the stored messages, and the next sync repeats just this batch.
  *
  * Returns false, writing nothing, when the folder has left the cache (removed on the server, or the
- * user stopped syncing it) while the batch was on its way.
+ * user stopped syncing it) while the batch was on its way, or its cache was dropped meanwhile.
  */
-export async function applyDelta(db: QuireDatabase, accountId: AccountId, path: string, delta: FolderDelta): Promise<boolean> {
+export async function applyDelta(
+  db: QuireDatabase,
+  accountId: AccountId,
+  path: string,
+  delta: FolderDelta,
+  { fromStoredCursor = false }: { /** the batch was asked for with the folder's stored cursor (the sync's batches are) */ fromStoredCursor?: boolean } = {},
+): Promise<boolean> {
   const [lo, hi] = folderRange(accountId, path)
   const inFolder = (uids: Iterable<number>): MessageKey[] => Array.from(uids, (uid) => [accountId, path, uid])
   return db.transaction('rw', [db.folders, db.messages, db.messageIdFilters, db.bodies, db.cursors, db.tasks], async () => {
     const folder = await db.folders.get([accountId, path])
     if (!folder?.syncEnabled) return false
     const stored = await db.cursors.get([accountId, path])
+    // Changes since a cursor presuppose that cursor's cache. Without a stored cursor the folder's
+    // cache was dropped while the batch was on its way (its sync turned off and on again): writing
+    // the batch's cursor would mark as cached the messages that were just removed, and the next
+    // sync would never bring them back. The sync after the drop starts the folder afresh.
+    if (!delta.reset && !stored && fromStoredCursor) return false
     if (!delta.reset && stored && stored.uidValidity !== delta.cursor.uidValidity) throw new StaleDeltaError(accountId, path)
 
     // RFC 3501 §2.3.1.1: a new UIDVALIDITY voids every cached UID of the folder

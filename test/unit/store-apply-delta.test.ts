@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'
 import type { FolderCursor, FolderDelta, MessageHeader } from '../../src-main/common/domain/mail'
 import { applyDelta, StaleDeltaError } from '../../src-renderer/store/apply-delta'
 import { QuireDatabase, type MessageKey } from '../../src-renderer/store/database'
+import { dropFolderCache } from '../../src-renderer/store/folders'
 import { accountId, header } from './store-fake-main'
 
 let databases = 0
@@ -158,5 +159,17 @@ describe('applying a folder delta', () => {
     expect(await applyDelta(db, accountId, 'Gone', delta({ reset: true, added: messagesAt([1]) }))).toBe(false)
     expect(await db.messages.count()).toBe(0)
     expect(await db.cursors.count()).toBe(0)
+  })
+
+  it("does not bring back, as cached, a folder whose cache was dropped while a sync's batch was on its way", async () => {
+    const db = await database()
+    await applyDelta(db, accountId, INBOX, delta({ reset: true, added: messagesAt([1, 2]) }))
+    // the user turns the folder's sync off and on while main answers a batch asked for with the old cursor
+    await dropFolderCache(db, accountId, INBOX)
+    const late = delta({ added: messagesAt([3]), cursor: cursor({ uidNext: 4 }) })
+    expect(await applyDelta(db, accountId, INBOX, late, { fromStoredCursor: true })).toBe(false)
+    expect(await db.messages.count()).toBe(0)
+    // no cursor: the next sync starts the folder afresh and brings every message back
+    expect(await db.cursors.get([accountId, INBOX])).toBeUndefined()
   })
 })
