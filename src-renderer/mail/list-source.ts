@@ -107,10 +107,15 @@ function followed(
   }
 }
 
-async function unifiedRole(db: QuireDatabase, folders: readonly FolderRow[], role: 'inbox' | 'drafts' | 'sent'): Promise<Watched<PackedKeys>> {
+/** The folder playing `role` in each account (its first in sync order): what a unified view shows, in that order. */
+function roleFolders(folders: readonly FolderRow[], role: 'inbox' | 'drafts' | 'sent'): FolderRow[] {
   const byAccount = new Map<AccountId, FolderRow>()
   for (const folder of inSyncOrder(folders.filter((f) => roleOf(f) === role))) if (!byAccount.has(folder.accountId)) byAccount.set(folder.accountId, folder)
-  const shown = [...byAccount.values()]
+  return [...byAccount.values()]
+}
+
+async function unifiedRole(db: QuireDatabase, folders: readonly FolderRow[], role: 'inbox' | 'drafts' | 'sent'): Promise<Watched<PackedKeys>> {
+  const shown = roleFolders(folders, role)
   return followed(
     db,
     mergeNewestFirst(await Promise.all(shown.map((folder) => folderDated(db, folder.accountId, folder.path)))),
@@ -215,9 +220,7 @@ export function mailboxFirstKeys(db: QuireDatabase, mailbox: Exclude<Mailbox, { 
   const role = mailbox.view
   return db.transaction('r', [db.messages, db.folders], async () => {
     const folders = await db.folders.toArray()
-    const byAccount = new Map<AccountId, FolderRow>()
-    for (const folder of inSyncOrder(folders.filter((f) => roleOf(f) === role))) if (!byAccount.has(folder.accountId)) byAccount.set(folder.accountId, folder)
-    const lists = await Promise.all([...byAccount.values()].map((folder) => folderNewest(db, folder.accountId, folder.path, limit)))
+    const lists = await Promise.all(roleFolders(folders, role).map((folder) => folderNewest(db, folder.accountId, folder.path, limit)))
     return mergeNewestFirst(lists).slice(0, limit)
   })
 }

@@ -268,8 +268,8 @@ export class WordPostings {
 
   /**
    * Every message number, newest first (date, then the later indexed): brought up to date when
-   * messages were added since. Built by a numeric sort of the date's second and the number packed in one float,
-   * far faster than a comparator over 100k, then put in exact order within each second.
+   * messages were added since. Built by a numeric sort of the date's second and the number packed
+   * in one float, far faster than a comparator over 100k, then put in exact order within each second.
    */
   private newestOrder(): Int32Array {
     const docs = this.docs

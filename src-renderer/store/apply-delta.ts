@@ -26,13 +26,7 @@ export function messageRow(accountId: AccountId, path: string, header: MessageHe
  * Returns false, writing nothing, when the folder has left the cache (removed on the server, or the
  * user stopped syncing it) while the batch was on its way, or its cache was dropped meanwhile.
  */
-export async function applyDelta(
-  db: QuireDatabase,
-  accountId: AccountId,
-  path: string,
-  delta: FolderDelta,
-  { fromStoredCursor = false }: { /** the batch was asked for with the folder's stored cursor (the sync's batches are) */ fromStoredCursor?: boolean } = {},
-): Promise<boolean> {
+export async function applyDelta(db: QuireDatabase, accountId: AccountId, path: string, delta: FolderDelta): Promise<boolean> {
   const [lo, hi] = folderRange(accountId, path)
   const inFolder = (uids: Iterable<number>): MessageKey[] => Array.from(uids, (uid) => [accountId, path, uid])
   return db.transaction('rw', [db.folders, db.messages, db.messageIdFilters, db.bodies, db.cursors, db.tasks], async () => {
@@ -43,7 +37,7 @@ export async function applyDelta(
     // cache was dropped while the batch was on its way (its sync turned off and on again): writing
     // the batch's cursor would mark as cached the messages that were just removed, and the next
     // sync would never bring them back. The sync after the drop starts the folder afresh.
-    if (!delta.reset && !stored && fromStoredCursor) return false
+    if (!delta.reset && !stored) return false
     if (!delta.reset && stored && stored.uidValidity !== delta.cursor.uidValidity) throw new StaleDeltaError(accountId, path)
 
     // RFC 3501 §2.3.1.1: a new UIDVALIDITY voids every cached UID of the folder

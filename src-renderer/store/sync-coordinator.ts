@@ -245,7 +245,7 @@ export class SyncCoordinator {
         if (delta.reset && !delta.cursor.backfillDone && !next && !this.firstBackfill.has(accountId)) {
           this.firstBackfill.set(accountId, { path, ahead: this.backfillRequest(accountId, path, folder, delta.cursor) })
         }
-        if (signal.aborted || !(await applyDelta(this.db, accountId, path, delta, { fromStoredCursor: true }))) return
+        if (signal.aborted || !(await applyDelta(this.db, accountId, path, delta))) return
         this.addCached(accountId, path, delta.added.length - delta.vanished.length, delta.reset)
         if (!next) break
         pending = next
@@ -287,7 +287,7 @@ export class SyncCoordinator {
       const current = ahead?.key === backfillKey(cursor, folder) ? ahead : request(cursor)
       const delta = await current.delta
       const next = delta.cursor.backfillDone ? undefined : request(delta.cursor)
-      if (signal.aborted || !(await applyDelta(this.db, accountId, path, delta, { fromStoredCursor: true }))) return { done: true }
+      if (signal.aborted || !(await applyDelta(this.db, accountId, path, delta))) return { done: true }
       if (delta.cursor.backfillDone) await this.countCached(accountId, path)
       else this.addCached(accountId, path, delta.added.length, false)
       return { done: delta.cursor.backfillDone, ...(next ? { ahead: next } : {}) }

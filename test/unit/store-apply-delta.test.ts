@@ -167,7 +167,7 @@ describe('applying a folder delta', () => {
     // the user turns the folder's sync off and on while main answers a batch asked for with the old cursor
     await dropFolderCache(db, accountId, INBOX)
     const late = delta({ added: messagesAt([3]), cursor: cursor({ uidNext: 4 }) })
-    expect(await applyDelta(db, accountId, INBOX, late, { fromStoredCursor: true })).toBe(false)
+    expect(await applyDelta(db, accountId, INBOX, late)).toBe(false)
     expect(await db.messages.count()).toBe(0)
     // no cursor: the next sync starts the folder afresh and brings every message back
     expect(await db.cursors.get([accountId, INBOX])).toBeUndefined()

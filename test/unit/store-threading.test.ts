@@ -20,13 +20,15 @@ async function database(): Promise<QuireDatabase> {
 
 /** Stores headers in a folder as one sync batch, giving them the folder's next UIDs. */
 async function arrive(db: QuireDatabase, path: string, ...headers: MessageHeader[]): Promise<void> {
+  // a folder's first batch starts its cache, as a first sync does
+  const reset = !(await db.cursors.get([accountId, path]))
   const added = headers.map((h) => {
     const uid = (nextUid.get(path) ?? 0) + 1
     nextUid.set(path, uid)
     return { ...h, uid }
   })
   const cursor = { uidValidity: '1', uidNext: nextUid.get(path) ?? 1, highestModseq: null, oldestUid: 1, backfillDone: true }
-  await applyDelta(db, accountId, path, { reset: false, added, changed: [], vanished: [], existingUids: null, cursor, more: false })
+  await applyDelta(db, accountId, path, { reset, added, changed: [], vanished: [], existingUids: null, cursor, more: false })
 }
 
 async function threadOf(db: QuireDatabase, messageId: string): Promise<string> {
